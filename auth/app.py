@@ -1,0 +1,87 @@
+"""The auth service application factory: ``uvicorn --factory auth.app:create_app``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+
+from auth.authenticator import SessionAuthenticator
+from auth.keys import KeyRing
+from auth.models import outbox
+from auth.passwords import PasswordHasher
+from auth.routes import AuthController, jwks
+from auth.services.accounts import AccountService
+from auth.services.container import AuthServices
+from auth.services.revocations import RevocationWriter
+from auth.services.sessions import SessionService
+from common.outbox import OutboxRelay
+from common.plugin import ServicePlugin
+from common.settings import AuthSettings, load_settings
+from common.tokens.issuer import AccessTokenIssuer
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: AuthSettings | None = None) -> Litestar:
+    """Build the auth service; settings come from ``REVOCAST_*`` variables when not given."""
+    settings = settings or load_settings(AuthSettings)
+    if settings.service_name not in settings.access_token_audience:
+        raise ValueError(
+            f"REVOCAST_ACCESS_TOKEN_AUDIENCE must include {settings.service_name!r}, "
+            "because the auth service accepts its own tokens on /auth/me and /auth/logout"
+        )
+    keys = KeyRing(settings)
+    issuer = AccessTokenIssuer(
+        keys.signing_key,
+        issuer=settings.jwt_issuer,
+        audience=settings.access_token_audience,
+        ttl_seconds=settings.access_token_ttl_seconds,
+    )
+    sessions = SessionService(settings, issuer, RevocationWriter(settings, keys.signing_key))
+    hasher = PasswordHasher(
+        time_cost=settings.password_hash_time_cost,
+        memory_cost_kib=settings.password_hash_memory_kib,
+        parallelism=settings.password_hash_parallelism,
+    )
+
+    # The plugin needs the authenticator and the authenticator the plugin's
+    # database, so the authenticator gets it right after both exist.
+    authenticator = SessionAuthenticator(settings, keys, sessions)
+    plugin = ServicePlugin(settings, authenticator=authenticator)
+    authenticator.database = plugin.database
+
+    relay = OutboxRelay(
+        database=plugin.database,
+        table=outbox,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        client_id=f"{settings.service_name}-outbox",
+        metrics=plugin.metrics,
+        poll_interval_seconds=settings.outbox_poll_interval_seconds,
+    )
+    services = AuthServices(
+        settings=settings,
+        keys=keys,
+        accounts=AccountService(hasher),
+        sessions=sessions,
+        relay=relay,
+    )
+
+    @asynccontextmanager
+    async def run_relay(app: Litestar) -> AsyncIterator[None]:
+        relay.start()
+        try:
+            yield
+        finally:
+            await relay.stop()
+
+    return Litestar(
+        route_handlers=[AuthController, jwks],
+        plugins=[plugin],
+        lifespan=[run_relay],
+        dependencies={"services": Provide(lambda: services, sync_to_thread=False)},
+        openapi_config=OpenAPIConfig(title="Revocast auth", version="0.1.0"),
+    )

@@ -1,0 +1,55 @@
+"""How the auth service checks access tokens presented to its own routes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar.connection import ASGIConnection
+
+from auth.keys import KeyRing
+from auth.services.sessions import SessionService
+from common.db import Database
+from common.settings import AuthSettings
+from common.tokens.claims import AccessClaims
+from common.tokens.errors import InvalidClaims, TokenRevoked
+from common.tokens.verifier import AccessTokenVerifier
+
+__all__ = ["SessionAuthenticator"]
+
+
+class SessionAuthenticator:
+    """Verify with the local keys, then ask the database whether the session still stands.
+
+    The auth service owns the sessions, so it reads their state directly
+    instead of consuming its own revocation events.
+    """
+
+    def __init__(self, settings: AuthSettings, keys: KeyRing, sessions: SessionService) -> None:
+        self._verifier = AccessTokenVerifier(
+            keys.current,
+            issuer=settings.jwt_issuer,
+            audience=settings.service_name,
+            algorithms=settings.jwt_algorithms,
+            leeway_seconds=settings.jwt_leeway_seconds,
+        )
+        self._sessions = sessions
+        self.database: Database | None = None
+
+    async def authenticate(
+        self, token: str, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AccessClaims:
+        claims = self._verifier.verify(token)
+        try:
+            session_id = uuid.UUID(claims.sid)
+        except ValueError:
+            raise InvalidClaims(
+                "claim 'sid' is not a UUID", kid=claims.kid, jti=claims.jti
+            ) from None
+        if self.database is None:
+            raise RuntimeError("SessionAuthenticator.database was not set")
+        async with self.database.sessionmaker() as db:
+            active = await self._sessions.is_active(db, session_id)
+        if not active:
+            raise TokenRevoked(f"session {claims.sid} is revoked", kid=claims.kid, jti=claims.jti)
+        return claims

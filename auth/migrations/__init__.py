@@ -1,0 +1,1 @@
+"""Alembic migrations of schema ``auth``; ``python -m auth.migrations`` upgrades to head."""

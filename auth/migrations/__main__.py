@@ -1,0 +1,5 @@
+from pathlib import Path
+
+from common.migrations import upgrade_main
+
+raise SystemExit(upgrade_main(Path(__file__).parent))

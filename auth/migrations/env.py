@@ -1,0 +1,4 @@
+from auth.models import SCHEMA, Base
+from common.migrations import run_env
+
+run_env(Base.metadata, SCHEMA)

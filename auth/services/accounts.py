@@ -1,0 +1,71 @@
+"""Registration and password login."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auth.models import User
+from auth.passwords import PasswordHasher
+from common.errors import Conflict, InvalidCredentials
+from common.logging import get_logger
+
+__all__ = ["AccountService", "normalize_email"]
+
+log = get_logger(__name__)
+
+_LOGIN_FAILED = "Invalid email or password"
+
+
+def normalize_email(email: str) -> str:
+    """Lower-case and trim, so that one address maps to one account."""
+    return email.strip().lower()
+
+
+class AccountService:
+    def __init__(self, hasher: PasswordHasher) -> None:
+        self._hasher = hasher
+
+    async def register(self, db: AsyncSession, *, email: str, password: str) -> User:
+        """Create a user with role ``user``.
+
+        Raises:
+            Conflict: the email is already registered.
+        """
+        password_hash = await self._hasher.hash(password)
+        user = User(
+            id=uuid.uuid4(), email=normalize_email(email), password_hash=password_hash, role="user"
+        )
+        db.add(user)
+        try:
+            await db.flush()
+        except IntegrityError:
+            raise Conflict("Email already registered") from None
+        log.info("user_registered", user_id=str(user.id))
+        return user
+
+    async def authenticate(self, db: AsyncSession, *, email: str, password: str) -> User:
+        """Return the user whose password matches, re-hashing an outdated hash.
+
+        Raises:
+            InvalidCredentials: unknown email, wrong password or disabled user,
+                all with the same message.
+        """
+        user = await db.scalar(select(User).where(User.email == normalize_email(email)))
+        valid, new_hash = await self._hasher.verify(password, user.password_hash if user else None)
+        if user is None or not valid:
+            log.info("login_failed", user_id=str(user.id) if user else None)
+            raise InvalidCredentials(_LOGIN_FAILED)
+        if user.disabled:
+            log.info("login_refused_disabled", user_id=str(user.id))
+            raise InvalidCredentials(_LOGIN_FAILED)
+        if new_hash is not None:
+            user.password_hash = new_hash
+            log.info("password_rehashed", user_id=str(user.id))
+        return user
+
+    async def get(self, db: AsyncSession, user_id: uuid.UUID) -> User | None:
+        return await db.get(User, user_id)

@@ -1,0 +1,54 @@
+"""Domain exceptions shared by the services.
+
+Services raise these with the data that explains them; one mapping in
+:mod:`common.http.errors` turns them into HTTP responses.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "Conflict",
+    "DependencyUnavailable",
+    "DomainError",
+    "InvalidCredentials",
+    "NotFound",
+    "NotPermitted",
+    "RetryLater",
+]
+
+
+class DomainError(Exception):
+    """Base class of errors a client can cause or must be told about."""
+
+
+class NotFound(DomainError):
+    """A resource does not exist, or the caller may not know that it does."""
+
+    def __init__(self, resource: str, resource_id: str) -> None:
+        super().__init__(f"{resource} {resource_id} not found")
+        self.resource = resource
+        self.resource_id = resource_id
+
+
+class Conflict(DomainError):
+    """The request contradicts the current state, e.g. a duplicate or a paid order."""
+
+
+class NotPermitted(DomainError):
+    """The caller is authenticated but may not do this."""
+
+
+class InvalidCredentials(DomainError):
+    """Login or refresh failed; the message never says which part was wrong."""
+
+
+class RetryLater(DomainError):
+    """The answer depends on an event not seen yet; the client should retry."""
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class DependencyUnavailable(DomainError):
+    """A dependency needed for a safe answer is down."""

@@ -1,0 +1,1 @@
+"""Kafka topic names, topic creation and client factories."""

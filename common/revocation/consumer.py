@@ -1,0 +1,260 @@
+"""The revocation consumer: every replica reads every revocation event.
+
+Replicas do not share work: each assigns itself every partition of the
+revocation topic (no consumer group), stores what it reads in its service's
+Redis denylist and in its own in-process mirror, and records its position in
+Redis in the same transaction as the entries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
+from redis.exceptions import RedisError
+
+from common.denylist.entries import DenyEntry
+from common.denylist.mirror import DenylistMirror
+from common.denylist.store import RedisDenylist
+from common.logging import get_logger
+from common.metrics import ServiceMetrics
+from common.revocation.events import InvalidRevocationEvent, RevocationEvent
+
+__all__ = ["RevocationConsumer"]
+
+log = get_logger(__name__)
+
+EventDecoder = Callable[[str], Awaitable[RevocationEvent]]
+
+_PRUNE_INTERVAL_SECONDS = 60.0
+_LOG_CHECK_INTERVAL_SECONDS = 5.0
+_MAX_STORE_BACKOFF_SECONDS = 5.0
+
+
+def _partition_name(tp: TopicPartition) -> str:
+    return f"{tp.topic}:{tp.partition}"
+
+
+class RevocationConsumer:
+    """Apply revocation events from Kafka to a Redis denylist and an in-process mirror.
+
+    Args:
+        bootstrap_servers: Kafka brokers.
+        topic: the revocation topic.
+        store: this service's Redis denylist.
+        mirror: the in-process denylist that the request path reads.
+        decode: verifies one event and returns it; raises
+            :class:`InvalidRevocationEvent` for a record that is not one.
+        metrics: counters and gauges of this service.
+        fetch_max_wait_ms: longest time a fetch waits for data. Brokers that
+            answer a waiting fetch only at this deadline (Tansu) need a low
+            value for low revocation latency.
+    """
+
+    def __init__(
+        self,
+        *,
+        bootstrap_servers: str,
+        topic: str,
+        store: RedisDenylist,
+        mirror: DenylistMirror,
+        decode: EventDecoder,
+        metrics: ServiceMetrics,
+        fetch_max_wait_ms: int,
+        client_id: str,
+    ) -> None:
+        self._topic = topic
+        self._store = store
+        self._mirror = mirror
+        self._decode = decode
+        self._metrics = metrics
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap_servers,
+            client_id=client_id,
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=fetch_max_wait_ms,
+            max_poll_records=1000,
+        )
+        self._partitions: list[TopicPartition] = []
+        self._task: asyncio.Task[None] | None = None
+        self._caught_up_once = asyncio.Event()
+        self._last_caught_up = float("-inf")
+
+    @property
+    def ready(self) -> bool:
+        """Whether the denylist was loaded and the topic read up to its end at least once."""
+        return self._caught_up_once.is_set()
+
+    def lag_seconds(self) -> float:
+        """Seconds since this replica last had read everything on the topic."""
+        return time.monotonic() - self._last_caught_up
+
+    async def start(self) -> None:
+        """Load the stored denylist, position the consumer and start reading in the background."""
+        loaded = await self._store.load()
+        self._mirror.add_all(loaded)
+        self._metrics.denylist_entries.set(len(self._mirror))
+        log.info("denylist_loaded", entries=len(loaded))
+
+        await self._consumer.start()
+        self._partitions = await self._discover_partitions()
+        self._consumer.assign(self._partitions)
+        await self._seek_to_stored_positions()
+        self._task = asyncio.create_task(self._run(), name=f"revocation-consumer:{self._topic}")
+        log.info("revocation_consumer_started", topic=self._topic, partitions=len(self._partitions))
+
+    async def wait_until_ready(self, timeout: float) -> bool:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._caught_up_once.wait(), timeout)
+        return self.ready
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._consumer.stop()
+        log.info("revocation_consumer_stopped", topic=self._topic)
+
+    async def _discover_partitions(self) -> list[TopicPartition]:
+        for _attempt in range(50):
+            partitions = self._consumer.partitions_for_topic(self._topic)
+            if partitions:
+                return [TopicPartition(self._topic, p) for p in sorted(partitions)]
+            await self._consumer._client.force_metadata_update()
+            await asyncio.sleep(0.1)
+        raise RuntimeError(
+            f"topic {self._topic!r} has no partitions; create it with `python -m common.kafka.topics`"
+        )
+
+    async def _seek_to_stored_positions(self) -> None:
+        stored = await self._store.positions()
+        end_offsets = await self._consumer.end_offsets(self._partitions)
+        for tp in self._partitions:
+            position = stored.get(_partition_name(tp))
+            if position is None:
+                # Nothing stored: replay the whole retention window, which the
+                # topic keeps longer than any access token lives.
+                self._consumer.seek(tp, 0)
+            elif position > end_offsets[tp]:
+                # The log restarted below our position (a broker that lost its
+                # storage). Reading from the stored position would silently
+                # return nothing, so start again from the beginning.
+                log.warning(
+                    "revocation_log_restarted",
+                    partition=_partition_name(tp),
+                    stored_position=position,
+                    end_offset=end_offsets[tp],
+                )
+                self._consumer.seek(tp, 0)
+            else:
+                self._consumer.seek(tp, position)
+
+    async def _run(self) -> None:
+        next_prune = time.monotonic() + _PRUNE_INTERVAL_SECONDS
+        next_log_check = time.monotonic() + _LOG_CHECK_INTERVAL_SECONDS
+        while True:
+            try:
+                batch = await self._consumer.getmany(timeout_ms=1000, max_records=1000)
+            except KafkaError as exc:
+                log.warning("revocation_fetch_failed", error=repr(exc))
+                await asyncio.sleep(0.5)
+                continue
+            if batch:
+                await self._apply(batch)
+            await self._update_caught_up()
+
+            now = time.monotonic()
+            if now >= next_prune:
+                dropped = self._mirror.prune()
+                self._metrics.denylist_entries.set(len(self._mirror))
+                log.debug("denylist_pruned", dropped=dropped)
+                next_prune = now + _PRUNE_INTERVAL_SECONDS
+            if now >= next_log_check:
+                await self._check_log_restart()
+                next_log_check = now + _LOG_CHECK_INTERVAL_SECONDS
+
+    async def _apply(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        entries: list[DenyEntry] = []
+        positions: dict[str, int] = {}
+        for tp, records in batch.items():
+            for record in records:
+                event = await self._decode_record(record)
+                if event is not None:
+                    entries.append(event.entry)
+                positions[_partition_name(tp)] = record.offset + 1
+
+        # The mirror protects this replica at once; Redis may take retries.
+        self._mirror.add_all(entries)
+        self._metrics.denylist_entries.set(len(self._mirror))
+        self._metrics.revocation_events_applied.inc(len(entries))
+        await self._store_with_retry(entries, positions)
+
+    async def _decode_record(self, record: ConsumerRecord) -> RevocationEvent | None:
+        try:
+            value = record.value.decode() if isinstance(record.value, bytes) else str(record.value)
+            event = await self._decode(value)
+        except (InvalidRevocationEvent, UnicodeDecodeError) as exc:
+            # A record we cannot verify is skipped, never applied: applying an
+            # unsigned record would let anyone with topic access lock users out.
+            self._metrics.revocation_events_invalid.inc()
+            log.error(
+                "revocation_event_invalid",
+                partition=f"{record.topic}:{record.partition}",
+                offset=record.offset,
+                error=str(exc),
+            )
+            return None
+        log.info(
+            "revocation_applied",
+            event_id=event.event_id,
+            kind=event.entry.kind.value,
+            reason=event.reason.value,
+            user_id=event.user_id,
+        )
+        return event
+
+    async def _store_with_retry(self, entries: list[DenyEntry], positions: dict[str, int]) -> None:
+        delay = 0.05
+        while True:
+            try:
+                await self._store.store(entries, positions)
+                return
+            except RedisError as exc:
+                log.warning("denylist_store_failed", error=repr(exc), retry_in_seconds=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, _MAX_STORE_BACKOFF_SECONDS)
+
+    async def _update_caught_up(self) -> None:
+        for tp in self._partitions:
+            highwater = self._consumer.highwater(tp)
+            if highwater is None:
+                highwater = (await self._consumer.end_offsets([tp]))[tp]
+            if await self._consumer.position(tp) < highwater:
+                return
+        self._last_caught_up = time.monotonic()
+        self._metrics.revocation_feed_lag_seconds.set(0)
+        if not self._caught_up_once.is_set():
+            self._caught_up_once.set()
+            log.info("revocation_feed_caught_up", entries=len(self._mirror))
+
+    async def _check_log_restart(self) -> None:
+        try:
+            end_offsets = await self._consumer.end_offsets(self._partitions)
+        except KafkaError as exc:
+            log.warning("revocation_end_offsets_failed", error=repr(exc))
+            return
+        for tp in self._partitions:
+            if await self._consumer.position(tp) > end_offsets[tp]:
+                log.warning(
+                    "revocation_log_restarted",
+                    partition=_partition_name(tp),
+                    end_offset=end_offsets[tp],
+                )
+                self._consumer.seek(tp, 0)

@@ -1,0 +1,152 @@
+"""Access-token verification against a key set, with every check configured up front."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import jwt
+
+from common.tokens.claims import ACCESS_TOKEN_TYPE, REQUIRED_CLAIMS, ROLES, AccessClaims
+from common.tokens.errors import (
+    AlgorithmNotAllowed,
+    InvalidClaims,
+    InvalidSignature,
+    MalformedToken,
+    TokenExpired,
+    UnknownKeyId,
+    WrongTokenType,
+)
+from common.tokens.keys import KeySet
+
+__all__ = ["AccessTokenVerifier"]
+
+_ACCEPTED_TYPES = frozenset({ACCESS_TOKEN_TYPE, f"application/{ACCESS_TOKEN_TYPE}"})
+_STRING_CLAIMS = ("iss", "sub", "sid", "jti", "role")
+_DECODE_OPTIONS: jwt.types.Options = {
+    "require": list(REQUIRED_CLAIMS),
+    "verify_signature": True,
+    "verify_exp": True,
+    "verify_nbf": True,
+    "verify_iat": True,
+    "verify_aud": True,
+    "verify_iss": True,
+}
+
+
+class AccessTokenVerifier:
+    """Verify access tokens locally: no network call, whatever the token says.
+
+    The algorithm allow-list, issuer, audience and leeway come from
+    configuration and are fixed when the verifier is built; the token header
+    only selects a key by ``kid`` among keys already trusted.
+
+    Args:
+        keys: returns the current key set; called on every verification, so a
+            refetched JWKS takes effect at once.
+        issuer: required ``iss``.
+        audience: ``aud`` that must be among the token's audiences.
+        algorithms: allow-list of JWS algorithms.
+        leeway_seconds: clock skew tolerated for ``exp``, ``nbf`` and ``iat``.
+    """
+
+    def __init__(
+        self,
+        keys: Callable[[], KeySet],
+        *,
+        issuer: str,
+        audience: str,
+        algorithms: Sequence[str],
+        leeway_seconds: int,
+    ) -> None:
+        if not algorithms:
+            raise ValueError("the algorithm allow-list is empty")
+        if "none" in {a.lower() for a in algorithms}:
+            raise ValueError("'none' can never be an allowed algorithm")
+        self._keys = keys
+        self._issuer = issuer
+        self._audience = audience
+        self._algorithms = frozenset(algorithms)
+        self._leeway = leeway_seconds
+
+    def verify(self, token: str) -> AccessClaims:
+        """Check signature, header and claims of ``token``.
+
+        Raises:
+            InvalidAccessToken: a subclass naming the failed check.
+        """
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.DecodeError as exc:
+            raise MalformedToken(f"undecodable header: {exc}") from None
+
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise MalformedToken("header has no 'kid'")
+        typ = header.get("typ")
+        if not isinstance(typ, str) or typ.lower() not in _ACCEPTED_TYPES:
+            raise WrongTokenType(f"header typ {typ!r} is not {ACCESS_TOKEN_TYPE!r}", kid=kid)
+        algorithm = header.get("alg")
+        if algorithm not in self._algorithms:
+            raise AlgorithmNotAllowed(f"algorithm {algorithm!r} is not allowed", kid=kid)
+
+        key = self._keys().get(kid)
+        if key is None:
+            raise UnknownKeyId(f"no key with kid {kid!r}", kid=kid)
+        # The key decides the algorithm: a token cannot ask for an RSA public
+        # key to be used as an HMAC secret or for any other mismatch.
+        if key.algorithm_name != algorithm:
+            raise AlgorithmNotAllowed(
+                f"algorithm {algorithm!r} does not match key algorithm {key.algorithm_name!r}",
+                kid=kid,
+            )
+
+        try:
+            payload = jwt.decode(
+                token,
+                key.key,
+                algorithms=[algorithm],
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=self._leeway,
+                options=_DECODE_OPTIONS,
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise TokenExpired(str(exc), kid=kid) from None
+        except jwt.InvalidSignatureError as exc:
+            raise InvalidSignature(str(exc), kid=kid) from None
+        except jwt.DecodeError as exc:
+            raise MalformedToken(str(exc), kid=kid) from None
+        except jwt.InvalidTokenError as exc:
+            raise InvalidClaims(f"{type(exc).__name__}: {exc}", kid=kid) from None
+
+        return _claims_from_payload(payload, kid)
+
+
+def _claims_from_payload(payload: dict[str, object], kid: str) -> AccessClaims:
+    jti = payload.get("jti")
+    jti_text = jti if isinstance(jti, str) else None
+    for name in _STRING_CLAIMS:
+        value = payload.get(name)
+        if not isinstance(value, str) or not value:
+            raise InvalidClaims(f"claim {name!r} must be a non-empty string", kid=kid, jti=jti_text)
+    for name in ("iat", "nbf", "exp"):
+        value = payload.get(name)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise InvalidClaims(f"claim {name!r} must be an integer", kid=kid, jti=jti_text)
+    role = payload["role"]
+    if role not in ROLES:
+        raise InvalidClaims(f"claim 'role' has unknown value {role!r}", kid=kid, jti=jti_text)
+    audience = payload["aud"]
+    aud = (audience,) if isinstance(audience, str) else tuple(audience)  # type: ignore[arg-type]
+    return AccessClaims(
+        iss=payload["iss"],  # type: ignore[arg-type]
+        aud=aud,
+        sub=payload["sub"],  # type: ignore[arg-type]
+        sid=payload["sid"],  # type: ignore[arg-type]
+        jti=payload["jti"],  # type: ignore[arg-type]
+        iat=payload["iat"],  # type: ignore[arg-type]
+        nbf=payload["nbf"],  # type: ignore[arg-type]
+        exp=payload["exp"],  # type: ignore[arg-type]
+        role=role,  # type: ignore[arg-type]
+        kid=kid,
+    )
