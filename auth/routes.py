@@ -7,18 +7,18 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.schemas import Credentials, UserOut
 from auth.services.container import AuthServices
+from common.dependencies import CurrentPrincipal, DbSession
 from common.errors import NotFound
 from common.http.authentication import EXCLUDE_FROM_AUTH
 from common.http.cookies import REFRESH_COOKIE, clearing_cookies
 from common.http.credentials import CsrfRejected, check_csrf
 from common.http.errors import error_response
-from common.principal import Principal
 from common.revocation.events import RevocationReason
 
 __all__ = ["AuthController", "jwks"]
@@ -37,7 +37,7 @@ class AuthController(Controller):
 
     @post("/register", opt=_PUBLIC, status_code=HTTP_201_CREATED)
     async def register(
-        self, data: Credentials, db_session: AsyncSession, services: AuthServices
+        self, data: Credentials, db_session: DbSession, services: NamedDependency[AuthServices]
     ) -> UserOut:
         """Create an account with role ``user``; 409 if the email is taken."""
         async with db_session.begin():
@@ -48,7 +48,7 @@ class AuthController(Controller):
 
     @post("/login", opt=_PUBLIC, status_code=HTTP_200_OK)
     async def login(
-        self, data: Credentials, db_session: AsyncSession, services: AuthServices
+        self, data: Credentials, db_session: DbSession, services: NamedDependency[AuthServices]
     ) -> Response[UserOut]:
         """Check the password, open a session and set the session cookies."""
         async with db_session.begin():
@@ -60,7 +60,10 @@ class AuthController(Controller):
 
     @post("/refresh", opt=_PUBLIC, status_code=HTTP_200_OK)
     async def refresh(
-        self, request: Request[Any, Any, State], db_session: AsyncSession, services: AuthServices
+        self,
+        request: Request[Any, Any, State],
+        db_session: DbSession,
+        services: NamedDependency[AuthServices],
     ) -> Response[Any]:
         """Rotate the refresh token and issue a new access token.
 
@@ -86,7 +89,10 @@ class AuthController(Controller):
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)
     async def logout(
-        self, principal: Principal, db_session: AsyncSession, services: AuthServices
+        self,
+        principal: CurrentPrincipal,
+        db_session: DbSession,
+        services: NamedDependency[AuthServices],
     ) -> Response[None]:
         """Revoke the caller's session everywhere and clear the cookies."""
         async with db_session.begin():
@@ -100,7 +106,10 @@ class AuthController(Controller):
 
     @get("/me")
     async def me(
-        self, principal: Principal, db_session: AsyncSession, services: AuthServices
+        self,
+        principal: CurrentPrincipal,
+        db_session: DbSession,
+        services: NamedDependency[AuthServices],
     ) -> UserOut:
         """Return the caller's account."""
         user = await services.accounts.get(db_session, uuid.UUID(principal.user_id))
@@ -109,7 +118,7 @@ class AuthController(Controller):
         return _user_out(user)
 
 
-def _refresh_failed(services: AuthServices) -> Response[Any]:
+def _refresh_failed(services: NamedDependency[AuthServices]) -> Response[Any]:
     response = error_response(401, _REFRESH_FAILED)
     for cookie in clearing_cookies(services.settings):
         response.set_cookie(cookie)
@@ -117,7 +126,7 @@ def _refresh_failed(services: AuthServices) -> Response[Any]:
 
 
 @get("/.well-known/jwks.json", opt=_PUBLIC, tags=["keys"], sync_to_thread=False)
-def jwks(services: AuthServices) -> Response[dict[str, Any]]:
+def jwks(services: NamedDependency[AuthServices]) -> Response[dict[str, Any]]:
     """Publish the public keys that verify access tokens and revocation events."""
     return Response(
         services.keys.jwks(),
