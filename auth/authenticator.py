@@ -1,4 +1,4 @@
-"""How the auth service checks access tokens presented to its own routes."""
+"""Access-token checks for the auth service's own routes."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ __all__ = ["SessionAuthenticator"]
 
 
 class SessionAuthenticator:
-    """Verify with the local keys, then ask the database whether the session still stands.
+    """Verify with the local keys, then check in the database that the session is still active.
 
     The auth service owns the sessions, so it reads their state directly
     instead of consuming its own revocation events.

@@ -9,6 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from auth.schemas import Credentials, UserOut
@@ -37,7 +38,10 @@ class AuthController(Controller):
 
     @post("/register", opt=_PUBLIC, status_code=HTTP_201_CREATED)
     async def register(
-        self, data: Credentials, db_session: DbSession, services: NamedDependency[AuthServices]
+        self,
+        data: JSONBody[Credentials],
+        db_session: DbSession,
+        services: NamedDependency[AuthServices],
     ) -> UserOut:
         """Create an account with role ``user``; 409 if the email is taken."""
         async with db_session.begin():
@@ -48,7 +52,10 @@ class AuthController(Controller):
 
     @post("/login", opt=_PUBLIC, status_code=HTTP_200_OK)
     async def login(
-        self, data: Credentials, db_session: DbSession, services: NamedDependency[AuthServices]
+        self,
+        data: JSONBody[Credentials],
+        db_session: DbSession,
+        services: NamedDependency[AuthServices],
     ) -> Response[UserOut]:
         """Check the password, open a session and set the session cookies."""
         async with db_session.begin():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from litestar import Litestar
 from litestar.config.app import AppConfig
@@ -105,8 +104,3 @@ class ServicePlugin(InitPluginProtocol):
 
     async def stop(self) -> None:
         """Stop what :meth:`start` started."""
-
-
-def plugin_of(app: Litestar) -> Any:
-    """Return the Revocast plugin of ``app``."""
-    return app.state["revocast"]

@@ -84,7 +84,7 @@ class ServiceSettings(BaseSettings):
     """Origins allowed for CORS and for cookie-authenticated unsafe requests."""
 
     kafka_fetch_max_wait_ms: int = Field(default=500, ge=1, le=10_000)
-    """Longest time, in milliseconds, a Kafka fetch waits for data before returning."""
+    """Maximum time, in milliseconds, that a Kafka fetch waits for data before returning."""
 
     kafka_topic_prefix: str = ""
     """Prefix for every topic name, so that several deployments can share one cluster."""
@@ -188,7 +188,7 @@ class ResourceServerSettings(ServiceSettings):
     stale-feed policy."""
 
     revocation_fail_closed: bool = True
-    """On a stale revocation feed, answer 503 (true) or serve with a warning (false)."""
+    """On a stale revocation feed, return 503 (true) or serve with a warning (false)."""
 
     @property
     def audience(self) -> str:

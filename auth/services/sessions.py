@@ -36,7 +36,7 @@ def hash_refresh_token(token: str) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class IssuedTokens:
-    """What a login or refresh hands to the client, as cookies."""
+    """Tokens that a login or refresh sends to the client as cookies."""
 
     user: User
     access_token: str
@@ -175,7 +175,7 @@ class SessionService:
         return session
 
     async def is_active(self, db: AsyncSession, session_id: uuid.UUID) -> bool:
-        """Whether the session exists, is not revoked and its user is not disabled."""
+        """Check that the session exists, is not revoked and belongs to an enabled user."""
         revoked_at, disabled = (
             await db.execute(
                 select(Session.revoked_at, User.disabled)

@@ -1,9 +1,9 @@
 """An HTTP client that keeps cookies the way a browser on one origin would.
 
 The services set ``Secure`` cookies, which httpx's cookie jar does not send
-over plain HTTP; tests run on http://127.0.0.1, so this client keeps the
-cookies itself, honours their ``Path``, and echoes the CSRF cookie in the
-``X-CSRF-Token`` header as the frontend does.
+over plain HTTP. Tests run on http://127.0.0.1, so this client keeps the
+cookies itself and honours their ``Path``. Like the frontend, it echoes the
+CSRF cookie in the ``X-CSRF-Token`` header.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ async def stack(servers, tmp_path_factory: pytest.TempPathFactory) -> AsyncItera
     shared = {
         "database_url": servers.database_url,
         "kafka_bootstrap_servers": servers.kafka_bootstrap_servers,
-        # Tansu answers a waiting fetch only at this deadline.
+        # Tansu returns a waiting fetch only at this deadline.
         "kafka_fetch_max_wait_ms": 10,
         "outbox_poll_interval_seconds": 0.2,
         "log_format": "console",

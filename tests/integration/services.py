@@ -41,7 +41,7 @@ class RunningService:
 
 
 async def start_service(name: str, app: Litestar, *, wait_ready: bool = True) -> RunningService:
-    """Serve ``app`` on a free loopback port and wait until ``/readyz`` answers 200."""
+    """Serve ``app`` on a free loopback port and wait until ``/readyz`` returns 200."""
     port = free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_config=None, lifespan="on", access_log=False
