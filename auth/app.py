@@ -46,6 +46,7 @@ def create_app(settings: AuthSettings | None = None) -> Litestar:
         time_cost=settings.password_hash_time_cost,
         memory_cost_kib=settings.password_hash_memory_kib,
         parallelism=settings.password_hash_parallelism,
+        max_concurrent=settings.password_hash_max_concurrent,
     )
 
     # The plugin needs the authenticator and the authenticator the plugin's

@@ -20,7 +20,9 @@ class PasswordHasher:
     so every call runs in a worker thread and the event loop keeps serving.
     """
 
-    def __init__(self, *, time_cost: int, memory_cost_kib: int, parallelism: int) -> None:
+    def __init__(
+        self, *, time_cost: int, memory_cost_kib: int, parallelism: int, max_concurrent: int = 2
+    ) -> None:
         self._hash = PasswordHash(
             (
                 Argon2Hasher(
@@ -32,9 +34,13 @@ class PasswordHasher:
         # Verified against when an email is unknown, so that a login for a
         # missing account costs as much as one with a wrong password.
         self._dummy_hash = self._hash.hash(secrets.token_urlsafe(16))
+        # Each Argon2id call holds ``memory_cost_kib`` of memory; bounding the
+        # calls in flight bounds the memory a burst of logins can take.
+        self._slots = asyncio.Semaphore(max_concurrent)
 
     async def hash(self, password: str) -> str:
-        return await asyncio.to_thread(self._hash.hash, password)
+        async with self._slots:
+            return await asyncio.to_thread(self._hash.hash, password)
 
     async def verify(self, password: str, password_hash: str | None) -> tuple[bool, str | None]:
         """Check ``password``; with no stored hash, spend the same time and fail.
@@ -43,7 +49,8 @@ class PasswordHasher:
             Whether it matched, and a new hash to store when the stored one
             uses an old algorithm or cost.
         """
-        if password_hash is None:
-            await asyncio.to_thread(self._hash.verify, password, self._dummy_hash)
-            return False, None
-        return await asyncio.to_thread(self._hash.verify_and_update, password, password_hash)
+        async with self._slots:
+            if password_hash is None:
+                await asyncio.to_thread(self._hash.verify, password, self._dummy_hash)
+                return False, None
+            return await asyncio.to_thread(self._hash.verify_and_update, password, password_hash)

@@ -158,6 +158,9 @@ class AuthSettings(ServiceSettings):
     password_hash_parallelism: int = Field(default=4, ge=1, le=16)
     """Argon2id lanes for new password hashes."""
 
+    password_hash_max_concurrent: int = Field(default=2, ge=1, le=64)
+    """Password hashes computed at once; each takes ``password_hash_memory_kib`` of memory."""
+
     @field_validator("previous_public_key_files", "access_token_audience", mode="before")
     @classmethod
     def _parse_auth_list(cls, value: object) -> object:

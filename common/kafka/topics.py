@@ -1,7 +1,8 @@
 """Topic names and their creation, run by the local stack, tests and deployment jobs.
 
 Run ``python -m common.kafka.topics`` with ``REVOCAST_KAFKA_BOOTSTRAP_SERVERS``
-set to create every topic that does not exist yet.
+set to create every topic that does not exist yet; production clusters set
+``REVOCAST_KAFKA_REPLICATION_FACTOR`` (default 1) to 3.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ _RETENTION_MS = str(7 * 24 * 3600 * 1000)
 _PARTITIONS = 3
 
 
-async def ensure_topics(bootstrap_servers: str, *, prefix: str = "") -> list[str]:
+async def ensure_topics(
+    bootstrap_servers: str, *, prefix: str = "", replication_factor: int = 1
+) -> list[str]:
     """Create the Revocast topics that are missing.
 
     Returns:
@@ -45,7 +48,7 @@ async def ensure_topics(bootstrap_servers: str, *, prefix: str = "") -> list[str
             NewTopic(
                 name=f"{prefix}{name}",
                 num_partitions=_PARTITIONS,
-                replication_factor=1,
+                replication_factor=replication_factor,
                 topic_configs={"retention.ms": _RETENTION_MS},
             )
             for name in (REVOCATIONS_TOPIC, ORDERS_EVENTS_TOPIC, PAYMENTS_EVENTS_TOPIC)
@@ -69,7 +72,16 @@ def main() -> int:
         print("REVOCAST_KAFKA_BOOTSTRAP_SERVERS is not set; set it to host:port", file=sys.stderr)
         return 2
     prefix = os.environ.get("REVOCAST_KAFKA_TOPIC_PREFIX", "")
-    created = asyncio.run(ensure_topics(bootstrap, prefix=prefix))
+    replication = os.environ.get("REVOCAST_KAFKA_REPLICATION_FACTOR", "1")
+    if not replication.isdigit() or int(replication) < 1:
+        print(
+            f"REVOCAST_KAFKA_REPLICATION_FACTOR is invalid: {replication!r}; use a positive integer",
+            file=sys.stderr,
+        )
+        return 2
+    created = asyncio.run(
+        ensure_topics(bootstrap, prefix=prefix, replication_factor=int(replication))
+    )
     print(f"topics created: {', '.join(created) or 'none (all exist)'}")
     return 0
 
