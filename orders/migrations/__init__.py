@@ -1,0 +1,1 @@
+"""Alembic migrations of the orders schema; ``python -m orders.migrations`` upgrades to head."""

@@ -1,0 +1,1 @@
+"""The payments service: users pay their pending orders, and admins refund payments."""

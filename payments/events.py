@@ -1,0 +1,128 @@
+"""Events of the payments service: the ones it publishes and the handler of ``orders.events``."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+import msgspec
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.db import Database
+from common.events import Event
+from common.logging import get_logger
+from payments.models import OrderStatus, Payment, ProcessedEvent
+
+__all__ = [
+    "ORDER_CANCELLED",
+    "ORDER_CREATED",
+    "PAYMENT_REFUNDED",
+    "PAYMENT_SUCCEEDED",
+    "InvalidEventData",
+    "OrderData",
+    "OrderEventHandler",
+    "parse_order_event",
+    "payment_event",
+]
+
+log = get_logger(__name__)
+
+ORDER_CREATED = "order.created"
+ORDER_CANCELLED = "order.cancelled"
+PAYMENT_SUCCEEDED = "payment.succeeded"
+PAYMENT_REFUNDED = "payment.refunded"
+
+# The projection status that each consumed event type sets.
+_ORDER_EVENT_STATUS = {
+    ORDER_CREATED: OrderStatus.PENDING,
+    ORDER_CANCELLED: OrderStatus.CANCELLED,
+}
+
+
+class InvalidEventData(ValueError):
+    """An event's ``data`` does not match the schema of its type."""
+
+
+class OrderData(msgspec.Struct, frozen=True):
+    """``data`` of ``order.created`` and ``order.cancelled``; unknown fields are ignored.
+
+    The limits match the projection columns: a value that the database would
+    reject must fail here, or the consumer would retry the event forever.
+    """
+
+    order_id: uuid.UUID
+    user_id: Annotated[str, msgspec.Meta(min_length=1, pattern=r"^[^\x00]+$")]
+    total_cents: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
+    currency: Annotated[str, msgspec.Meta(min_length=3, max_length=3)]
+
+
+def payment_event(event_type: str, payment: Payment) -> Event:
+    """Build a ``payment.*`` event for ``payment``."""
+    return Event.new(
+        event_type,
+        {
+            "payment_id": str(payment.id),
+            "order_id": str(payment.order_id),
+            "amount_cents": payment.amount_cents,
+            "currency": payment.currency,
+        },
+    )
+
+
+def parse_order_event(event: Event) -> OrderData:
+    """Read the data of an ``order.created`` or ``order.cancelled`` event.
+
+    Raises:
+        InvalidEventData: a field is missing or has the wrong type.
+    """
+    try:
+        return msgspec.convert(event.data, OrderData)
+    except msgspec.ValidationError as exc:
+        raise InvalidEventData(f"invalid {event.type} data: {exc}") from None
+
+
+async def claim_event(session: AsyncSession, event_id: uuid.UUID) -> bool:
+    """Record ``event_id`` in the inbox; return False when it was already there."""
+    claimed = await session.scalar(
+        insert(ProcessedEvent)
+        .values(event_id=event_id)
+        .on_conflict_do_nothing(index_elements=[ProcessedEvent.event_id])
+        .returning(ProcessedEvent.event_id)
+    )
+    return claimed is not None
+
+
+ApplyOrder = Callable[[AsyncSession, OrderData, str], Awaitable[None]]
+
+
+class OrderEventHandler:
+    """Apply ``orders.events`` to the order projection, each event once.
+
+    ``apply_order`` receives the order data and the status the event sets.
+    The inbox row and the projection change commit in one transaction,
+    so a redelivered event finds its id in the inbox and changes nothing. A
+    database error propagates, and the consumer retries the event.
+    """
+
+    def __init__(self, database: Database, apply_order: ApplyOrder) -> None:
+        self._database = database
+        self._apply_order = apply_order
+
+    async def __call__(self, event: Event) -> None:
+        status = _ORDER_EVENT_STATUS.get(event.type)
+        if status is None:
+            log.debug("event_ignored")
+            return
+        try:
+            order = parse_order_event(event)
+        except InvalidEventData as exc:
+            # Retrying cannot fix a malformed event; skip it so later events flow.
+            log.error("event_data_invalid", error=str(exc))
+            return
+        async with self._database.sessionmaker() as session, session.begin():
+            if not await claim_event(session, event.id):
+                log.info("event_duplicate_skipped")
+                return
+            await self._apply_order(session, order, status)

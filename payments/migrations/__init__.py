@@ -1,0 +1,1 @@
+"""Alembic migrations of the payments schema; ``python -m payments.migrations`` upgrades to head."""
