@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.di import Provide
-from litestar.openapi import OpenAPIConfig
 
 from auth.authenticator import SessionAuthenticator
 from auth.keys import KeyRing
@@ -18,7 +17,7 @@ from auth.services.accounts import AccountService
 from auth.services.container import AuthServices
 from auth.services.revocations import RevocationWriter
 from auth.services.sessions import SessionService
-from common.outbox import OutboxRelay
+from common.http.openapi import openapi_config
 from common.plugin import ServicePlugin
 from common.settings import AuthSettings, load_settings
 from common.tokens.issuer import AccessTokenIssuer
@@ -55,14 +54,7 @@ def create_app(settings: AuthSettings | None = None) -> Litestar:
     plugin = ServicePlugin(settings, authenticator=authenticator)
     authenticator.database = plugin.database
 
-    relay = OutboxRelay(
-        database=plugin.database,
-        table=outbox,
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        client_id=f"{settings.service_name}-outbox",
-        metrics=plugin.metrics,
-        poll_interval_seconds=settings.outbox_poll_interval_seconds,
-    )
+    relay = plugin.outbox_relay(outbox)
     services = AuthServices(
         settings=settings,
         keys=keys,
@@ -84,5 +76,5 @@ def create_app(settings: AuthSettings | None = None) -> Litestar:
         plugins=[plugin],
         lifespan=[run_relay],
         dependencies={"services": Provide(lambda: services, sync_to_thread=False)},
-        openapi_config=OpenAPIConfig(title="Revocast auth", version="0.1.0"),
+        openapi_config=openapi_config("Revocast auth"),
     )

@@ -11,6 +11,7 @@ from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.plugins import InitPluginProtocol
+from sqlalchemy import Table
 
 from common.db import Database
 from common.guards import provide_principal
@@ -21,6 +22,7 @@ from common.http.errors import exception_handlers
 from common.http.health import ReadinessCheck, health_handlers
 from common.logging import configure_logging, get_logger
 from common.metrics import ServiceMetrics
+from common.outbox import OutboxRelay
 from common.settings import ServiceSettings
 
 __all__ = ["ServicePlugin"]
@@ -45,6 +47,17 @@ class ServicePlugin(InitPluginProtocol):
         self.database = Database(settings.database_url)
         self.authenticator = authenticator
         self.readiness_checks: dict[str, ReadinessCheck] = {"database": self._database_ready}
+
+    def outbox_relay(self, table: Table) -> OutboxRelay:
+        """Build the relay that publishes ``table``, an outbox of this service's schema."""
+        return OutboxRelay(
+            database=self.database,
+            table=table,
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            client_id=f"{self.settings.service_name}-outbox",
+            metrics=self.metrics,
+            poll_interval_seconds=self.settings.outbox_poll_interval_seconds,
+        )
 
     async def _database_ready(self) -> str | None:
         await self.database.ping()

@@ -7,10 +7,9 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 
 from litestar import Litestar
 from litestar.datastructures import State
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import Components, SecurityScheme
 
 from common.events import EventConsumer
+from common.http.openapi import openapi_config
 from common.kafka.topics import ORDERS_EVENTS_TOPIC, PAYMENTS_EVENTS_TOPIC
 from common.outbox import OutboxRelay
 from common.resource_server import ResourceServerPlugin
@@ -32,14 +31,7 @@ def create_app(settings: OrdersSettings | None = None) -> Litestar:
     """
     settings = settings or load_settings(OrdersSettings)
     plugin = ResourceServerPlugin(settings)
-    relay = OutboxRelay(
-        database=plugin.database,
-        table=outbox,
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        client_id=f"{settings.service_name}-outbox",
-        metrics=plugin.metrics,
-        poll_interval_seconds=settings.outbox_poll_interval_seconds,
-    )
+    relay = plugin.outbox_relay(outbox)
     return Litestar(
         route_handlers=[OrdersController],
         plugins=[plugin],
@@ -50,17 +42,7 @@ def create_app(settings: OrdersSettings | None = None) -> Litestar:
                 "outbox_relay": relay,
             }
         ),
-        openapi_config=OpenAPIConfig(
-            title="Revocast orders",
-            version="0.1.0",
-            path="/schema",
-            components=Components(
-                security_schemes={
-                    "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
-                }
-            ),
-            security=[{"BearerToken": []}],
-        ),
+        openapi_config=openapi_config("Revocast orders"),
     )
 
 
@@ -85,12 +67,12 @@ def _run_workers(
             client_id=f"{settings.service_name}-events",
         )
         # Each stop is registered before its start, so a start that fails
-        # (Kafka unreachable) still closes its client before startup aborts.
+        # still closes what was started before it.
         async with AsyncExitStack() as workers:
             workers.push_async_callback(relay.stop)
             relay.start()
             workers.push_async_callback(consumer.stop)
-            await consumer.start()
+            consumer.start()
             yield
 
     return lifespan

@@ -67,14 +67,22 @@ class ProjectionFence:
             bootstrap_servers=bootstrap_servers, client_id=f"{client_id}-admin"
         )
         self._partitions: list[int] | None = None
+        self._started = False
+        self._start_lock = asyncio.Lock()
 
-    async def start(self) -> None:
-        await self._offsets.start()
-        await self._admin.start()
+    async def _ensure_started(self) -> None:
+        # Connected on first use, so payments starts while Kafka is down; a
+        # wait before Kafka is back fails and the client gets 409 Retry-After.
+        async with self._start_lock:
+            if not self._started:
+                await self._offsets.start()
+                await self._admin.start()
+                self._started = True
 
     async def stop(self) -> None:
         await self._offsets.stop()
-        await self._admin.close()
+        if self._started:
+            await self._admin.close()
 
     async def wait(self, key: str, *, timeout_seconds: float) -> bool:
         """Wait until the events of ``key`` that are in Kafka now have been applied.
@@ -85,6 +93,7 @@ class ProjectionFence:
         """
         deadline = time.monotonic() + timeout_seconds
         try:
+            await self._ensure_started()
             partition = TopicPartition(self._topic, await self._partition_of(key.encode()))
             end_offset = (await self._offsets.end_offsets([partition]))[partition]
             while True:

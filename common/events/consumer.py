@@ -56,10 +56,27 @@ class EventConsumer:
         )
         self._task: asyncio.Task[None] | None = None
 
-    async def start(self) -> None:
-        await self._consumer.start()
-        self._task = asyncio.create_task(self._run(), name=f"event-consumer:{self._topic}")
+    def start(self) -> None:
+        """Start consuming in the background; Kafka need not be reachable yet."""
+        self._task = asyncio.create_task(
+            self._connect_and_run(), name=f"event-consumer:{self._topic}"
+        )
+
+    async def _connect_and_run(self) -> None:
+        while True:
+            try:
+                await self._consumer.start()
+                break
+            except KafkaError as exc:
+                log.warning(
+                    "event_consumer_start_failed",
+                    topic=self._topic,
+                    error=repr(exc),
+                    retry_in_seconds=_RETRY_SECONDS,
+                )
+                await asyncio.sleep(_RETRY_SECONDS)
         log.info("event_consumer_started", topic=self._topic)
+        await self._run()
 
     async def stop(self) -> None:
         if self._task is not None:
