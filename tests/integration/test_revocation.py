@@ -7,6 +7,8 @@ import asyncio
 import httpx
 import jwt
 
+from orders.app import create_app as create_orders_app
+from orders.settings import OrdersSettings
 from tests.integration.browser import Browser
 from tests.integration.helpers import (
     Stack,
@@ -14,6 +16,7 @@ from tests.integration.helpers import (
     eventually,
     register_and_login,
 )
+from tests.integration.services import RunningService, start_service
 
 
 def _bearer(token: str) -> dict[str, str]:
@@ -142,3 +145,59 @@ async def test_forged_tokens_are_rejected_with_one_401(stack: Stack, browser: Br
         assert response.status_code == 401
         details.add(response.json()["detail"])
     assert len(details) == 1
+
+
+async def _start_orders_replica(stack: Stack, servers, name: str) -> RunningService:
+    settings = OrdersSettings(
+        database_url=servers.database_url,
+        kafka_bootstrap_servers=servers.kafka_bootstrap_servers,
+        kafka_fetch_max_wait_ms=10,
+        redis_url=servers.redis_url,
+        jwks_url=f"{stack.auth_url}/.well-known/jwks.json",
+        log_format="console",
+    )
+    return await start_service(name, create_orders_app(settings))
+
+
+async def test_replica_started_after_logout_rejects_token(
+    stack: Stack, browser: Browser, servers
+) -> None:
+    await register_and_login(stack, browser)
+    token = browser.cookie("access_token")
+    assert (await browser.post(f"{stack.auth_url}/auth/logout")).status_code == 204
+    url = f"{stack.orders_url}/orders"
+    assert await eventually(lambda: _status(browser.client, url, token), lambda s: s == 401) == 401
+
+    # Ready only after loading the denylist and catching up, so its first answer counts.
+    late = await _start_orders_replica(stack, servers, "orders-late")
+    try:
+        assert await _status(browser.client, f"{late.url}/orders", token) == 401
+    finally:
+        await late.stop()
+
+
+async def test_replica_rebuilds_denylist_from_topic_after_redis_loss(
+    stack: Stack, browser: Browser, servers
+) -> None:
+    from redis.asyncio import Redis
+
+    await register_and_login(stack, browser)
+    token = browser.cookie("access_token")
+    assert (await browser.post(f"{stack.auth_url}/auth/logout")).status_code == 204
+    url = f"{stack.orders_url}/orders"
+    assert await eventually(lambda: _status(browser.client, url, token), lambda s: s == 401) == 401
+
+    redis = Redis.from_url(servers.redis_url)
+    try:
+        # Lose every orders denylist entry and the stored positions.
+        keys = [key async for key in redis.scan_iter(match="revocast:orders:*")]
+        assert keys
+        await redis.delete(*keys)
+    finally:
+        await redis.aclose()
+
+    rebuilt = await _start_orders_replica(stack, servers, "orders-rebuilt")
+    try:
+        assert await _status(browser.client, f"{rebuilt.url}/orders", token) == 401
+    finally:
+        await rebuilt.stop()
