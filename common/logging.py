@@ -71,6 +71,8 @@ def configure_logging(
     # code logs the retries that matter.
     logging.getLogger("aiokafka").setLevel(max(logging.WARNING, root.level))
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    # httpcore's debug lines quote whole HTTP headers, cookies included.
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
 def _identity(
