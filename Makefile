@@ -31,6 +31,10 @@ demo: $(STAMP)
 ## admin: give a registered user the admin role, e.g. make admin EMAIL=someone@example.com
 admin: $(STAMP)
 	@if [ -z "$(EMAIL)" ]; then echo "usage: make admin EMAIL=someone@example.com" >&2; exit 2; fi
+	@# The running local stack writes its server addresses to this file.
+	@if [ -z "$$REVOCAST_DATABASE_URL" ] && [ -f .revocast/stack/environment ]; then \
+		set -a; . ./.revocast/stack/environment; set +a; \
+	fi; \
 	$(PYTHON) -m auth.cli promote "$(EMAIL)"
 
 ## lint: check code and formatting with ruff

@@ -1,7 +1,8 @@
-"""Operator commands: ``revocast-admin promote EMAIL`` and ``revocast-admin generate-key PATH``.
+"""Operator commands: revocast-admin promote EMAIL, and revocast-admin generate-key PATH.
 
-``promote`` reads ``REVOCAST_DATABASE_URL``; run it where the auth service's
-database is reachable (``make admin EMAIL=...`` in the local stack).
+promote reads REVOCAST_DATABASE_URL, so run it where the auth service's
+database is reachable; with the local stack running, `make admin EMAIL=...`
+sets the variable.
 """
 
 from __future__ import annotations
@@ -76,7 +77,11 @@ def main(argv: list[str] | None = None) -> int:
         return _generate_key(args.path)
     database_url = os.environ.get(DATABASE_URL_VARIABLE)
     if not database_url:
-        print(f"{DATABASE_URL_VARIABLE} is not set", file=sys.stderr)
+        print(
+            f"{DATABASE_URL_VARIABLE} is not set; set it to the auth database URL, "
+            "or start the local stack (`make run`) and use `make admin EMAIL=...`",
+            file=sys.stderr,
+        )
         return 2
     return asyncio.run(_promote(database_url, args.email))
 

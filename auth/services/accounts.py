@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.models import User
@@ -36,14 +36,22 @@ class AccountService:
             Conflict: the email is already registered.
         """
         password_hash = await self._hasher.hash(password)
-        user = User(
-            id=uuid.uuid4(), email=normalize_email(email), password_hash=password_hash, role="user"
+        # ON CONFLICT instead of catching a unique violation: PostgreSQL writes
+        # a violation's key, the email address, into its own server log.
+        user_id = await db.scalar(
+            insert(User)
+            .values(
+                id=uuid.uuid4(),
+                email=normalize_email(email),
+                password_hash=password_hash,
+                role="user",
+            )
+            .on_conflict_do_nothing(index_elements=[User.email])
+            .returning(User.id)
         )
-        db.add(user)
-        try:
-            await db.flush()
-        except IntegrityError:
-            raise Conflict("Email already registered") from None
+        if user_id is None:
+            raise Conflict("Email already registered")
+        user = await db.get_one(User, user_id)
         log.info("user_registered", user_id=str(user.id))
         return user
 

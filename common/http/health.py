@@ -57,7 +57,9 @@ async def readyz(state: State) -> Response[dict[str, Any]]:
 @get("/metrics", opt={EXCLUDE_FROM_AUTH: True}, include_in_schema=False, sync_to_thread=False)
 def metrics(state: State) -> Response[bytes]:
     service_metrics: ServiceMetrics = state["metrics"]
-    return Response(service_metrics.render(), media_type=CONTENT_TYPE_LATEST)
+    # Litestar appends the charset itself; keeping it here would repeat it.
+    media_type = CONTENT_TYPE_LATEST.replace("; charset=utf-8", "")
+    return Response(service_metrics.render(), media_type=media_type)
 
 
 def health_handlers() -> list[Any]:

@@ -99,7 +99,7 @@ def start_backends(stack: ExitStack, work_dir: Path) -> Backends:
     """Return the configured servers and start embedded ones for those not configured.
 
     Embedded servers keep their data and logs in `work_dir` and are stopped when `stack`
-    closes. PostgreSQL data survives a restart. Redis and Kafka data does not.
+    closes. PostgreSQL and Redis data survive a restart; Kafka data does not.
     """
     database = _configured("PostgreSQL", DATABASE_URL, postgres_answers, _database_url_for_services)
     if database is None:
@@ -108,7 +108,10 @@ def start_backends(stack: ExitStack, work_dir: Path) -> Backends:
 
     redis = _configured("Redis", REDIS_URL, redis_answers, str)
     if redis is None:
-        valkey = EmbeddedRedis(work_dir)
+        # Persistent because Kafka (Tansu in memory) starts empty on every run:
+        # the denylist in Redis is what keeps logged-out tokens rejected after
+        # a restart of the stack, while PostgreSQL keeps the sessions.
+        valkey = EmbeddedRedis(work_dir, persistent=True)
         redis = _embedded(stack, "Redis", valkey, valkey.url)
 
     kafka = _configured("Kafka", KAFKA_BOOTSTRAP_SERVERS, kafka_answers, str)
