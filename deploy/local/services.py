@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import os
 import signal
 import subprocess
@@ -18,7 +19,7 @@ from .output import print_line
 from .servers.process import exit_with_parent
 from .settings import HOST, PROJECT_ROOT, Service
 
-__all__ = ["ServiceError", "ServiceProcess", "wait_until_ready"]
+__all__ = ["ManagedProcess", "ServiceError", "ServiceProcess", "wait_until_ready"]
 
 # Seconds that all services together get to respond to GET /readyz with 200.
 READY_TIMEOUT = 60.0
@@ -30,38 +31,34 @@ class ServiceError(RuntimeError):
     """A service did not start, did not become ready, or exited."""
 
 
-class ServiceProcess:
-    """One service run as `python -m uvicorn --factory APP`.
+class ManagedProcess(abc.ABC):
+    """A long-running child process of the stack, stopped with its whole process group.
 
-    Its output goes to the terminal, prefixed with the service name, and to
-    `<log_dir>/<name>.log`.
+    Its output goes to the terminal, prefixed with `name`, and to `<log_dir>/<name>.log`.
     """
 
-    def __init__(self, service: Service, environment: Mapping[str, str], log_dir: Path) -> None:
-        self.service = service
+    def __init__(
+        self,
+        name: str,
+        environment: Mapping[str, str],
+        log_dir: Path,
+        working_dir: Path = PROJECT_ROOT,
+    ) -> None:
+        self.name = name
         self.environment = dict(environment)
-        self.log_path = log_dir / f"{service.name}.log"
+        self.log_path = log_dir / f"{name}.log"
+        self.working_dir = working_dir
         self._process: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
-
-    @property
-    def name(self) -> str:
-        """Service name, e.g. `auth`."""
-        return self.service.name
 
     @property
     def returncode(self) -> int | None:
         """Exit code, or None while the process runs or before it starts."""
         return None if self._process is None else self._process.poll()
 
+    @abc.abstractmethod
     def command(self) -> list[str]:
-        """Build the uvicorn command line."""
-        return [
-            sys.executable, "-m", "uvicorn",
-            "--factory", self.service.app_factory,
-            "--host", HOST,
-            "--port", str(self.service.port),
-        ]  # fmt: skip
+        """Build the command line."""
 
     def start(self) -> None:
         """Start the process and the thread that copies its output."""
@@ -70,7 +67,7 @@ class ServiceProcess:
         self._process = subprocess.Popen(
             self.command(),
             env=environment,
-            cwd=PROJECT_ROOT,
+            cwd=self.working_dir,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -109,6 +106,23 @@ class ServiceProcess:
                 process.wait()
         if self._reader is not None:
             self._reader.join(timeout=2)
+
+
+class ServiceProcess(ManagedProcess):
+    """One service run as `python -m uvicorn --factory APP` from the project root."""
+
+    def __init__(self, service: Service, environment: Mapping[str, str], log_dir: Path) -> None:
+        super().__init__(service.name, environment, log_dir)
+        self.service = service
+
+    def command(self) -> list[str]:
+        """Build the uvicorn command line."""
+        return [
+            sys.executable, "-m", "uvicorn",
+            "--factory", self.service.app_factory,
+            "--host", HOST,
+            "--port", str(self.service.port),
+        ]  # fmt: skip
 
 
 def _is_ready(client: httpx.Client, service: Service) -> bool:

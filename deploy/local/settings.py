@@ -8,6 +8,7 @@ from pathlib import Path
 __all__ = [
     "AUTH",
     "DATABASE_URL",
+    "ENVIRONMENT_FILE",
     "HOST",
     "JWKS_ENDPOINT",
     "JWKS_URL",
@@ -43,6 +44,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 STACK_DIR = PROJECT_ROOT / ".revocast" / "stack"
 KEYS_DIR = PROJECT_ROOT / ".revocast" / "keys"
 SIGNING_KEY_PATH = KEYS_DIR / "signing-key.pem"
+# Server addresses of the running stack, one VARIABLE=value per line; `make admin` reads it.
+ENVIRONMENT_FILE = STACK_DIR / "environment"
 
 HOST = "127.0.0.1"
 

@@ -14,10 +14,11 @@ from .backends import Backend, BackendError, Backends, redact_password, start_ba
 from .keys import ensure_signing_key
 from .output import print_block, print_line
 from .servers import ServerStartError, port_accepts
-from .services import ServiceError, ServiceProcess, wait_until_ready
+from .services import ManagedProcess, ServiceError, ServiceProcess, wait_until_ready
 from .settings import (
     AUTH,
     DATABASE_URL,
+    ENVIRONMENT_FILE,
     HOST,
     JWKS_ENDPOINT,
     JWKS_URL,
@@ -32,6 +33,7 @@ from .settings import (
     Service,
 )
 from .setup_steps import SetupStepError, run_setup_steps
+from .web import WEB_URL, WebDevServer, start_web_ui
 
 __all__ = ["StopRequested", "run_stack", "service_environment", "shared_environment"]
 
@@ -94,6 +96,19 @@ def service_environment(service: Service, backends: Backends) -> dict[str, str]:
     return environment
 
 
+def _write_environment_file(backends: Backends) -> None:
+    """Write the server addresses for commands run beside the stack, such as ``make admin``."""
+    lines = [
+        f"{DATABASE_URL}={backends.database.url}",
+        f"{REDIS_URL}={backends.redis.url}",
+        f"{KAFKA_BOOTSTRAP_SERVERS}={backends.kafka.url}",
+    ]
+    ENVIRONMENT_FILE.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(ENVIRONMENT_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write("\n".join(lines) + "\n")
+
+
 def _check_service_ports() -> None:
     for service in SERVICES:
         if port_accepts(HOST, service.port, timeout=0.2):
@@ -119,13 +134,22 @@ def _start_services(stack: ExitStack, backends: Backends, log_dir: Path) -> list
     return processes
 
 
-def _print_summary(backends: Backends, processes: list[ServiceProcess]) -> None:
+def _print_summary(
+    backends: Backends, processes: list[ServiceProcess], web: WebDevServer | None
+) -> None:
     lines = ["", "Revocast local stack is running.", ""]
     for process in processes:
         url = process.service.base_url
         lines.append(
             f"  {process.name:<10} {url:<24} API schema {url}/schema   "
             f"log {_relative(process.log_path)}"
+        )
+    if web is not None:
+        # As wide as "API schema URL/schema" above, so that the log columns line up.
+        width = len(f"API schema {processes[0].service.base_url}/schema")
+        description = "web UI (Vite dev server)"
+        lines.append(
+            f"  {web.name:<10} {WEB_URL:<24} {description:<{width}}   log {_relative(web.log_path)}"
         )
     lines.append("")
     urls = [redact_password(backend.url) for backend in backends]
@@ -141,7 +165,7 @@ def _print_summary(backends: Backends, processes: list[ServiceProcess]) -> None:
     print_block("\n".join(lines))
 
 
-def _supervise(backends: Backends, processes: list[ServiceProcess]) -> int:
+def _supervise(backends: Backends, processes: list[ManagedProcess]) -> int:
     """Block until a signal arrives or a process exits. Returns the exit code of the runner."""
     while True:
         for process in processes:
@@ -177,10 +201,16 @@ def _run(stack: ExitStack) -> int:
         print_line("stack", f"created signing key {_relative(SIGNING_KEY_PATH)}")
 
     run_setup_steps(shared_environment(backends))
+    _write_environment_file(backends)
+    stack.callback(ENVIRONMENT_FILE.unlink, missing_ok=True)
 
     processes = _start_services(stack, backends, STACK_DIR / "logs")
-    _print_summary(backends, processes)
-    return _supervise(backends, processes)
+    web = start_web_ui(stack, STACK_DIR / "logs")
+    _print_summary(backends, processes, web)
+    supervised: list[ManagedProcess] = [*processes]
+    if web is not None:
+        supervised.append(web)
+    return _supervise(backends, supervised)
 
 
 def run_stack(fresh: bool = False) -> int:
