@@ -7,11 +7,11 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import msgspec
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import Database
 from common.events import Event
+from common.events.inbox import claim_event
 from common.logging import get_logger
 from orders.models import Order, ProcessedEvent
 
@@ -76,17 +76,6 @@ def parse_payment_succeeded(event: Event) -> PaymentSucceeded:
         raise InvalidEventData(f"invalid {event.type} data: {exc}") from None
 
 
-async def claim_event(session: AsyncSession, event_id: uuid.UUID) -> bool:
-    """Record ``event_id`` in the inbox; return False when it was already there."""
-    claimed = await session.scalar(
-        insert(ProcessedEvent)
-        .values(event_id=event_id)
-        .on_conflict_do_nothing(index_elements=[ProcessedEvent.event_id])
-        .returning(ProcessedEvent.event_id)
-    )
-    return claimed is not None
-
-
 ApplyPayment = Callable[[AsyncSession, PaymentSucceeded], Awaitable[None]]
 
 
@@ -113,7 +102,7 @@ class PaymentEventHandler:
             log.error("event_data_invalid", error=str(exc))
             return
         async with self._database.sessionmaker() as session, session.begin():
-            if not await claim_event(session, event.id):
+            if not await claim_event(session, ProcessedEvent.__table__, event.id):
                 log.info("event_duplicate_skipped")
                 return
             await self._apply_payment(session, payment)

@@ -7,11 +7,11 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import msgspec
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import Database
 from common.events import Event
+from common.events.inbox import claim_event
 from common.logging import get_logger
 from payments.models import OrderStatus, Payment, ProcessedEvent
 
@@ -83,17 +83,6 @@ def parse_order_event(event: Event) -> OrderData:
         raise InvalidEventData(f"invalid {event.type} data: {exc}") from None
 
 
-async def claim_event(session: AsyncSession, event_id: uuid.UUID) -> bool:
-    """Record ``event_id`` in the inbox; return False when it was already there."""
-    claimed = await session.scalar(
-        insert(ProcessedEvent)
-        .values(event_id=event_id)
-        .on_conflict_do_nothing(index_elements=[ProcessedEvent.event_id])
-        .returning(ProcessedEvent.event_id)
-    )
-    return claimed is not None
-
-
 ApplyOrder = Callable[[AsyncSession, OrderData, str], Awaitable[None]]
 
 
@@ -122,7 +111,7 @@ class OrderEventHandler:
             log.error("event_data_invalid", error=str(exc))
             return
         async with self._database.sessionmaker() as session, session.begin():
-            if not await claim_event(session, event.id):
+            if not await claim_event(session, ProcessedEvent.__table__, event.id):
                 log.info("event_duplicate_skipped")
                 return
             await self._apply_order(session, order, status)
