@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.di import Provide
+from litestar.middleware.rate_limit import RateLimitConfig
 
 from auth.authenticator import SessionAuthenticator
 from auth.keys import KeyRing
@@ -23,6 +25,13 @@ from common.settings import AuthSettings, load_settings
 from common.tokens.issuer import AccessTokenIssuer
 
 __all__ = ["create_app"]
+
+_CREDENTIAL_PATHS = frozenset({"/auth/login", "/auth/register"})
+
+
+def _is_credential_request(request: Request[Any, Any, Any]) -> bool:
+    """Select the requests that cost a password hash, the ones worth limiting."""
+    return request.url.path in _CREDENTIAL_PATHS
 
 
 def create_app(settings: AuthSettings | None = None) -> Litestar:
@@ -71,8 +80,15 @@ def create_app(settings: AuthSettings | None = None) -> Litestar:
         finally:
             await relay.stop()
 
+    # NOTE: the limit lives in each replica's memory, so N replicas allow N
+    # times the configured rate; a shared store would make it global.
+    rate_limit = RateLimitConfig(
+        rate_limit=("minute", settings.login_rate_limit_per_minute),
+        check_throttle_handler=_is_credential_request,
+    )
     return Litestar(
         route_handlers=[AuthController, jwks],
+        middleware=[rate_limit.middleware],
         plugins=[plugin],
         lifespan=[run_relay],
         dependencies={"services": Provide(lambda: services, sync_to_thread=False)},

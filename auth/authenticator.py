@@ -32,6 +32,7 @@ class SessionAuthenticator:
             audience=settings.service_name,
             algorithms=settings.jwt_algorithms,
             leeway_seconds=settings.jwt_leeway_seconds,
+            max_lifetime_seconds=settings.access_token_ttl_seconds,
         )
         self._sessions = sessions
         self.database: Database | None = None
@@ -42,9 +43,10 @@ class SessionAuthenticator:
         claims = self._verifier.verify(token)
         try:
             session_id = uuid.UUID(claims.sid)
+            uuid.UUID(claims.sub)
         except ValueError:
             raise InvalidClaims(
-                "claim 'sid' is not a UUID", kid=claims.kid, jti=claims.jti
+                "claims 'sid' and 'sub' must be UUIDs", kid=claims.kid, jti=claims.jti
             ) from None
         if self.database is None:
             raise RuntimeError("SessionAuthenticator.database was not set")

@@ -5,7 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, LargeBinary, MetaData, String, func
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from common.outbox import outbox_table
@@ -61,6 +70,8 @@ class RefreshToken(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     rotated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     """When this token was exchanged for a new one; NULL while it is the current token."""
+    grace_uses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Times this token was used again inside the grace window after its rotation."""
 
 
 outbox = outbox_table(Base.metadata, SCHEMA)

@@ -18,7 +18,7 @@ from common.dependencies import CurrentPrincipal, DbSession
 from common.errors import NotFound
 from common.http.authentication import EXCLUDE_FROM_AUTH
 from common.http.cookies import REFRESH_COOKIE, clearing_cookies
-from common.http.credentials import CsrfRejected, check_csrf
+from common.http.credentials import CsrfRejected, check_csrf, check_origin
 from common.http.errors import error_response
 from common.revocation.events import RevocationReason
 
@@ -39,11 +39,13 @@ class AuthController(Controller):
     @post("/register", opt=_PUBLIC, status_code=HTTP_201_CREATED)
     async def register(
         self,
+        request: Request[Any, Any, State],
         data: JSONBody[Credentials],
         db_session: DbSession,
         services: NamedDependency[AuthServices],
     ) -> UserOut:
         """Create an account with role ``user``; 409 if the email is taken."""
+        _check_origin(request, services)
         async with db_session.begin():
             user = await services.accounts.register(
                 db_session, email=data.email, password=data.password
@@ -53,11 +55,15 @@ class AuthController(Controller):
     @post("/login", opt=_PUBLIC, status_code=HTTP_200_OK)
     async def login(
         self,
+        request: Request[Any, Any, State],
         data: JSONBody[Credentials],
         db_session: DbSession,
         services: NamedDependency[AuthServices],
     ) -> Response[UserOut]:
         """Check the password, open a session and set the session cookies."""
+        # Without this, a foreign page could log a victim's browser into the
+        # attacker's account (login CSRF).
+        _check_origin(request, services)
         async with db_session.begin():
             user = await services.accounts.authenticate(
                 db_session, email=data.email, password=data.password
@@ -125,7 +131,14 @@ class AuthController(Controller):
         return _user_out(user)
 
 
-def _refresh_failed(services: NamedDependency[AuthServices]) -> Response[Any]:
+def _check_origin(request: Request[Any, Any, State], services: AuthServices) -> None:
+    try:
+        check_origin(request, frozenset(services.settings.allowed_origins))
+    except CsrfRejected as exc:
+        raise PermissionDeniedException(str(exc)) from None
+
+
+def _refresh_failed(services: AuthServices) -> Response[Any]:
     response = error_response(401, _REFRESH_FAILED)
     for cookie in clearing_cookies(services.settings):
         response.set_cookie(cookie)

@@ -12,7 +12,12 @@ __all__ = ["Credentials", "UserOut"]
 # Deliberately loose: one "@", no spaces, a dot in the domain. Whether the
 # address exists is a question for a confirmation mail, not for a regex.
 Email = Annotated[
-    str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    str,
+    msgspec.Meta(
+        min_length=3,
+        max_length=254,
+        pattern=r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$",
+    ),
 ]
 # 8 characters minimum; the 1024 maximum bounds the hashing work one request can cause.
 Password = Annotated[str, msgspec.Meta(min_length=8, max_length=1024)]

@@ -25,7 +25,13 @@ class Database:
                 f"{url.split('://', 1)[0]!r}"
             )
         self.engine: AsyncEngine = create_async_engine(
-            url, pool_size=pool_size, pool_pre_ping=True, pool_timeout=5
+            url,
+            pool_size=pool_size,
+            pool_pre_ping=True,
+            pool_timeout=5,
+            # Statement parameters hold emails and hashes; keep them out of
+            # exception messages, which end up in logs.
+            hide_parameters=True,
         )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 

@@ -11,6 +11,7 @@ __all__ = [
     "DependencyUnavailable",
     "DomainError",
     "InvalidCredentials",
+    "InvalidInput",
     "NotFound",
     "NotPermitted",
     "RetryLater",
@@ -28,6 +29,14 @@ class NotFound(DomainError):
         super().__init__(f"{resource} {resource_id} not found")
         self.resource = resource
         self.resource_id = resource_id
+
+
+class InvalidInput(DomainError):
+    """A request value is invalid in a way the schema cannot express."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"Invalid request: {field}: {problem}")
+        self.field = field
 
 
 class Conflict(DomainError):

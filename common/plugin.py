@@ -16,6 +16,7 @@ from sqlalchemy import Table
 from common.db import Database
 from common.guards import provide_principal
 from common.http.authentication import AccessTokenMiddleware, Authenticator
+from common.http.content_type import JsonBodyMiddleware
 from common.http.context import RequestContextMiddleware
 from common.http.cookies import CSRF_HEADER
 from common.http.errors import exception_handlers
@@ -69,6 +70,7 @@ class ServicePlugin(InitPluginProtocol):
         app_config.middleware.insert(
             0, DefineMiddleware(RequestContextMiddleware, metrics=self.metrics)
         )
+        app_config.middleware.insert(1, JsonBodyMiddleware)
         app_config.middleware.append(
             DefineMiddleware(
                 AccessTokenMiddleware,

@@ -26,8 +26,8 @@ from common.logging import get_logger
 from common.plugin import ServicePlugin
 from common.revocation.consumer import RevocationConsumer
 from common.revocation.events import (
-    InvalidRevocationEvent,
     RevocationEvent,
+    UnknownEventKey,
     decode_revocation_event,
 )
 from common.settings import ResourceServerSettings
@@ -60,6 +60,7 @@ class ResourceServerPlugin(ServicePlugin):
             audience=settings.audience,
             algorithms=settings.jwt_algorithms,
             leeway_seconds=settings.jwt_leeway_seconds,
+            max_lifetime_seconds=settings.access_token_ttl_seconds,
         )
         self.mirror = DenylistMirror()
         self.redis: Redis | None = None
@@ -139,9 +140,8 @@ class ResourceServerPlugin(ServicePlugin):
 
         try:
             return decode()
-        except InvalidRevocationEvent as exc:
-            if "unknown kid" not in str(exc):
-                raise
+        except UnknownEventKey:
+            pass
         while True:
             try:
                 await self.jwks.fetch()

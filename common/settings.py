@@ -158,6 +158,13 @@ class AuthSettings(ServiceSettings):
     password_hash_parallelism: int = Field(default=4, ge=1, le=16)
     """Argon2id lanes for new password hashes."""
 
+    login_rate_limit_per_minute: int = Field(default=30, ge=1)
+    """Login and register requests allowed per client address and minute, per replica.
+
+    The client address is the connection's peer; behind a proxy, run uvicorn
+    with ``--proxy-headers`` and ``--forwarded-allow-ips`` so it is the user's.
+    """
+
     password_hash_max_concurrent: int = Field(default=2, ge=1, le=64)
     """Password hashes computed at once; each takes ``password_hash_memory_kib`` of memory."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.models import User
 from auth.passwords import PasswordHasher
-from common.errors import Conflict, InvalidCredentials
+from common.errors import Conflict, InvalidCredentials, InvalidInput
 from common.logging import get_logger
 
 __all__ = ["AccountService", "normalize_email"]
@@ -18,11 +19,25 @@ __all__ = ["AccountService", "normalize_email"]
 log = get_logger(__name__)
 
 _LOGIN_FAILED = "Invalid email or password"
+_MAX_EMAIL_LENGTH = 254
 
 
 def normalize_email(email: str) -> str:
-    """Lower-case and trim, so that one address maps to one account."""
-    return email.strip().lower()
+    """Map the spellings of one address to one account key.
+
+    NFKC folds compatibility forms (a full-width "a", U+FF41, becomes "a") and
+    case-folding goes beyond lower-casing ("ß" becomes "ss"). Folding can
+    lengthen a string, so the length is checked again afterwards.
+
+    Raises:
+        InvalidInput: the normalized address is too long or not printable.
+    """
+    normalized = unicodedata.normalize("NFKC", email).strip().casefold()
+    if len(normalized) > _MAX_EMAIL_LENGTH:
+        raise InvalidInput("email", f"longer than {_MAX_EMAIL_LENGTH} characters once normalized")
+    if not normalized.isprintable() or normalized.count("@") != 1:
+        raise InvalidInput("email", "must be one printable address with a single @")
+    return normalized
 
 
 class AccountService:
@@ -35,6 +50,7 @@ class AccountService:
         Raises:
             Conflict: the email is already registered.
         """
+        email = normalize_email(email)
         password_hash = await self._hasher.hash(password)
         # ON CONFLICT instead of catching a unique violation: PostgreSQL writes
         # a violation's key, the email address, into its own server log.
@@ -42,7 +58,7 @@ class AccountService:
             insert(User)
             .values(
                 id=uuid.uuid4(),
-                email=normalize_email(email),
+                email=email,
                 password_hash=password_hash,
                 role="user",
             )

@@ -24,6 +24,11 @@ __all__ = ["IssuedTokens", "RefreshOutcome", "SessionService", "hash_refresh_tok
 
 log = get_logger(__name__)
 
+# Uses of a rotated refresh token allowed inside the grace window: enough for
+# a few tabs refreshing at once, too few for a thief to fork the session
+# into many live tokens unnoticed.
+MAX_GRACE_USES = 2
+
 
 def hash_refresh_token(token: str) -> bytes:
     """SHA-256 of a refresh token, the only form stored.
@@ -102,8 +107,9 @@ class SessionService:
         """Exchange a refresh token for new tokens, rotating it.
 
         A token used again within the grace window gets new tokens too (two
-        tabs refreshing at once). Used again later, it is taken as stolen: the
-        whole session is revoked and the revocation broadcast.
+        tabs refreshing at once), at most ``MAX_GRACE_USES`` times. Used again
+        after that, or later, it is taken as stolen: the whole session is
+        revoked and the revocation broadcast.
         """
         now = datetime.now(UTC)
         row = (
@@ -128,11 +134,14 @@ class SessionService:
             log.info("refresh_rejected", reason="user_disabled", **context)
             return RefreshOutcome()
 
-        if token.rotated_at is not None and now - token.rotated_at > self._grace:
+        if token.rotated_at is not None and (
+            now - token.rotated_at > self._grace or token.grace_uses >= MAX_GRACE_USES
+        ):
             await self.revoke(db, session, RevocationReason.REFRESH_TOKEN_REUSE, now=now)
-            log.warning("refresh_token_reuse_detected", **context)
+            log.warning("refresh_token_reuse_detected", grace_uses=token.grace_uses, **context)
             return RefreshOutcome(revoked_session=session.id)
         if token.rotated_at is not None:
+            token.grace_uses += 1
             log.info("refresh_token_reused_within_grace", **context)
         else:
             token.rotated_at = now

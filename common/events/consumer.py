@@ -87,6 +87,22 @@ class EventConsumer:
         log.info("event_consumer_stopped", topic=self._topic)
 
     async def _run(self) -> None:
+        # The loop must outlive any single failure: a dead consumer would leave
+        # the service answering while it no longer applies events.
+        while True:
+            try:
+                await self._consume()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("event_consumer_failed", topic=self._topic)
+                await asyncio.sleep(_RETRY_SECONDS)
+                # Go back to the last committed offsets, so the records of the
+                # failed batch are read again instead of skipped.
+                with contextlib.suppress(KafkaError):
+                    await self._consumer.seek_to_committed()
+
+    async def _consume(self) -> None:
         while True:
             try:
                 batch = await self._consumer.getmany(timeout_ms=1000)

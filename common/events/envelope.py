@@ -35,8 +35,11 @@ def encode_event(event: Event) -> bytes:
     return msgspec.json.encode(event)
 
 
-def decode_event(raw: bytes) -> Event:
+def decode_event(raw: object) -> Event:
+    """Parse a record value; anything but a valid JSON envelope raises :class:`InvalidEvent`."""
+    if not isinstance(raw, bytes):
+        raise InvalidEvent(f"record value is {type(raw).__name__}, not bytes")
     try:
         return msgspec.json.decode(raw, type=Event)
-    except msgspec.DecodeError as exc:
-        raise InvalidEvent(str(exc)) from None
+    except (msgspec.DecodeError, RecursionError) as exc:
+        raise InvalidEvent(f"{exc}"[:300]) from None

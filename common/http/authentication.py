@@ -73,9 +73,11 @@ class AccessTokenMiddleware(AbstractAuthenticationMiddleware):
                 "access_token_rejected",
                 reason=exc.reason,
                 error=type(exc).__name__,
-                detail=str(exc),
-                kid=exc.kid,
-                jti=exc.jti,
+                # Attacker-chosen values, shortened so a huge token cannot
+                # turn into a huge log line.
+                detail=str(exc)[:200],
+                kid=exc.kid[:80] if exc.kid else None,
+                jti=exc.jti[:80] if exc.jti else None,
             )
             raise NotAuthorizedException(UNAUTHORIZED_DETAIL, headers=_CHALLENGE) from None
 

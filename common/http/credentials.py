@@ -11,7 +11,14 @@ from litestar.connection import ASGIConnection
 
 from common.http.cookies import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER
 
-__all__ = ["UNSAFE_METHODS", "Credentials", "CsrfRejected", "check_csrf", "read_credentials"]
+__all__ = [
+    "UNSAFE_METHODS",
+    "Credentials",
+    "CsrfRejected",
+    "check_csrf",
+    "check_origin",
+    "read_credentials",
+]
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -59,8 +66,36 @@ def check_csrf(
         raise CsrfRejected(
             f"CSRF check failed: send the {CSRF_COOKIE} cookie value in the {CSRF_HEADER} header"
         )
+    check_origin(connection, allowed_origins)
+
+
+def check_origin(
+    connection: ASGIConnection[Any, Any, Any, Any], allowed_origins: frozenset[str]
+) -> None:
+    """Reject a request whose ``Origin`` is present but neither allow-listed nor this host.
+
+    Raises:
+        CsrfRejected: with the offending origin, shortened.
+    """
     origin = connection.headers.get("origin")
-    if origin and origin.rstrip("/") not in allowed_origins:
-        host = connection.headers.get("host", "")
-        if urlsplit(origin).netloc != host:
-            raise CsrfRejected(f"Origin {origin!r} is not allowed")
+    if origin is None or origin.rstrip("/") in allowed_origins:
+        return
+    if not _is_same_host(origin, connection.headers.get("host", "")):
+        raise CsrfRejected(f"Origin {origin[:100]!r} is not allowed")
+
+
+def _is_same_host(origin: str, host: str) -> bool:
+    try:
+        parts = urlsplit(origin)
+    except ValueError:
+        return False
+    # A serialized origin is scheme://host[:port] and nothing else (RFC 6454).
+    return (
+        parts.scheme in ("http", "https")
+        and bool(host)
+        and parts.netloc == host
+        and not parts.path
+        and not parts.query
+        and not parts.fragment
+        and "@" not in parts.netloc
+    )

@@ -41,7 +41,7 @@ async def readyz(state: State) -> Response[dict[str, Any]]:
         except TimeoutError:
             problem = f"timed out after {_CHECK_TIMEOUT_SECONDS} s"
         except Exception as exc:  # noqa: BLE001 - any failure means not ready
-            problem = f"{type(exc).__name__}"
+            problem = "unavailable"
             log.warning("readiness_check_failed", check=name, error=repr(exc))
         if problem is not None:
             failures[name] = problem

@@ -31,12 +31,19 @@ log = get_logger(__name__)
 EventDecoder = Callable[[str], Awaitable[RevocationEvent]]
 
 _PRUNE_INTERVAL_SECONDS = 60.0
-_LOG_CHECK_INTERVAL_SECONDS = 5.0
 _MAX_STORE_BACKOFF_SECONDS = 5.0
+_END_CHECK_INTERVAL_SECONDS = 0.5
+_END_CHECK_TIMEOUT_SECONDS = 2.0
 
 
 def _partition_name(tp: TopicPartition) -> str:
     return f"{tp.topic}:{tp.partition}"
+
+
+def _record_text(record: ConsumerRecord) -> str:
+    if not isinstance(record.value, bytes):
+        raise InvalidRevocationEvent(f"record value is {type(record.value).__name__}, not bytes")
+    return record.value.decode()
 
 
 class RevocationConsumer:
@@ -85,6 +92,8 @@ class RevocationConsumer:
         self._task: asyncio.Task[None] | None = None
         self._caught_up_once = asyncio.Event()
         self._last_caught_up = float("-inf")
+        self._last_end_check = float("-inf")
+        self._pending_end: tuple[float, dict[TopicPartition, int]] | None = None
 
     @property
     def ready(self) -> bool:
@@ -157,8 +166,19 @@ class RevocationConsumer:
                 self._consumer.seek(tp, position)
 
     async def _run(self) -> None:
+        # The loop must outlive any single failure: a dead consumer would stop
+        # applying revocations while the service kept answering.
+        while True:
+            try:
+                await self._consume()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("revocation_consumer_failed", retry_in_seconds=1.0)
+                await asyncio.sleep(1.0)
+
+    async def _consume(self) -> None:
         next_prune = time.monotonic() + _PRUNE_INTERVAL_SECONDS
-        next_log_check = time.monotonic() + _LOG_CHECK_INTERVAL_SECONDS
         while True:
             try:
                 batch = await self._consumer.getmany(timeout_ms=1000, max_records=1000)
@@ -176,9 +196,6 @@ class RevocationConsumer:
                 self._metrics.denylist_entries.set(len(self._mirror))
                 log.debug("denylist_pruned", dropped=dropped)
                 next_prune = now + _PRUNE_INTERVAL_SECONDS
-            if now >= next_log_check:
-                await self._check_log_restart()
-                next_log_check = now + _LOG_CHECK_INTERVAL_SECONDS
 
     async def _apply(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
         entries: list[DenyEntry] = []
@@ -198,17 +215,18 @@ class RevocationConsumer:
 
     async def _decode_record(self, record: ConsumerRecord) -> RevocationEvent | None:
         try:
-            value = record.value.decode() if isinstance(record.value, bytes) else str(record.value)
-            event = await self._decode(value)
-        except (InvalidRevocationEvent, UnicodeDecodeError) as exc:
+            event = await self._decode(_record_text(record))
+        except Exception as exc:
             # A record we cannot verify is skipped, never applied: applying an
             # unsigned record would let anyone with topic access lock users out.
             self._metrics.revocation_events_invalid.inc()
+            if not isinstance(exc, InvalidRevocationEvent | UnicodeDecodeError):
+                log.exception("revocation_event_decode_crashed", offset=record.offset)
             log.error(
                 "revocation_event_invalid",
                 partition=f"{record.topic}:{record.partition}",
                 offset=record.offset,
-                error=str(exc),
+                error=str(exc)[:300],
             )
             return None
         log.info(
@@ -232,29 +250,48 @@ class RevocationConsumer:
                 delay = min(delay * 2, _MAX_STORE_BACKOFF_SECONDS)
 
     async def _update_caught_up(self) -> None:
-        for tp in self._partitions:
-            highwater = self._consumer.highwater(tp)
-            if highwater is None:
-                highwater = (await self._consumer.end_offsets([tp]))[tp]
-            if await self._consumer.position(tp) < highwater:
-                return
-        self._last_caught_up = time.monotonic()
-        self._metrics.revocation_feed_lag_seconds.set(0)
-        if not self._caught_up_once.is_set():
-            self._caught_up_once.set()
-            log.info("revocation_feed_caught_up", entries=len(self._mirror))
+        """Track how far behind the broker this replica is.
 
-    async def _check_log_restart(self) -> None:
-        try:
-            end_offsets = await self._consumer.end_offsets(self._partitions)
-        except KafkaError as exc:
-            log.warning("revocation_end_offsets_failed", error=repr(exc))
-            return
+        At most every half second the broker is asked for the end of each
+        partition. Once the position reaches those ends, everything published
+        before the request was sent has been applied, so the feed is current
+        as of that moment. The answer must come from the broker: the last
+        fetch's high-water marks would keep looking current while the broker
+        is unreachable. The same answer shows a log that restarted below our
+        position (a broker that lost its storage), which is read again from
+        the start.
+        """
+        now = time.monotonic()
+        if self._pending_end is None:
+            if now - self._last_end_check < _END_CHECK_INTERVAL_SECONDS:
+                return
+            self._last_end_check = now
+            try:
+                end_offsets = await asyncio.wait_for(
+                    self._consumer.end_offsets(self._partitions), _END_CHECK_TIMEOUT_SECONDS
+                )
+            except (KafkaError, TimeoutError) as exc:
+                log.warning("revocation_end_offsets_failed", error=repr(exc))
+                return
+            self._pending_end = (now, end_offsets)
+
+        asked_at, end_offsets = self._pending_end
         for tp in self._partitions:
-            if await self._consumer.position(tp) > end_offsets[tp]:
+            position = await self._consumer.position(tp)
+            if position > end_offsets[tp]:
                 log.warning(
                     "revocation_log_restarted",
                     partition=_partition_name(tp),
+                    position=position,
                     end_offset=end_offsets[tp],
                 )
                 self._consumer.seek(tp, 0)
+                self._pending_end = None
+                return
+            if position < end_offsets[tp]:
+                return
+        self._pending_end = None
+        self._last_caught_up = asked_at
+        if not self._caught_up_once.is_set():
+            self._caught_up_once.set()
+            log.info("revocation_feed_caught_up", entries=len(self._mirror))

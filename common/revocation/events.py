@@ -24,6 +24,7 @@ __all__ = [
     "InvalidRevocationEvent",
     "RevocationEvent",
     "RevocationReason",
+    "UnknownEventKey",
     "decode_revocation_event",
     "encode_revocation_event",
 ]
@@ -36,6 +37,12 @@ CREDENTIAL_CHANGE = _CAEP + "credential-change"
 TOKEN_CLAIMS_CHANGE = _CAEP + "token-claims-change"
 TOKEN_REVOKED = "urn:revocast:secevent:token-revoked"
 KEY_REVOKED = "urn:revocast:secevent:key-revoked"
+
+
+_MAX_VALUE_LENGTH = 255
+# No token lives longer than a day (the settings' upper bound for the access
+# token lifetime), so no entry needs to outlive its revocation by more.
+_MAX_ENTRY_SECONDS = 86_400 + 120
 
 
 class RevocationReason(enum.StrEnum):
@@ -65,6 +72,10 @@ def _event_type(kind: RevocationKind, reason: RevocationReason) -> str:
 
 class InvalidRevocationEvent(ValueError):
     """A record on the revocation topic is not a valid, signed revocation event."""
+
+
+class UnknownEventKey(InvalidRevocationEvent):
+    """The event names a ``kid`` missing from the current key set; a JWKS refetch may find it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,16 +150,23 @@ def decode_revocation_event(
     """
     try:
         header = jwt.get_unverified_header(token)
-    except jwt.DecodeError as exc:
+    except jwt.PyJWTError as exc:
         raise InvalidRevocationEvent(f"undecodable header: {exc}") from None
     if header.get("typ") != SECEVENT_TYPE:
-        raise InvalidRevocationEvent(f"typ {header.get('typ')!r} is not {SECEVENT_TYPE!r}")
-    algorithm = header.get("alg")
-    key = keys().get(str(header.get("kid")))
+        raise InvalidRevocationEvent(f"typ {header.get('typ')!r:.40} is not {SECEVENT_TYPE!r}")
+    kid = header.get("kid")
+    if not isinstance(kid, str):
+        raise InvalidRevocationEvent("header has no 'kid' string")
+    key = keys().get(kid)
     if key is None:
-        raise InvalidRevocationEvent(f"unknown kid {header.get('kid')!r}")
-    if algorithm not in algorithms or algorithm != key.algorithm_name:
-        raise InvalidRevocationEvent(f"algorithm {algorithm!r} is not allowed")
+        raise UnknownEventKey(f"unknown kid {kid!r:.80}")
+    algorithm = header.get("alg")
+    if (
+        not isinstance(algorithm, str)
+        or algorithm not in algorithms
+        or algorithm != key.algorithm_name
+    ):
+        raise InvalidRevocationEvent(f"algorithm {algorithm!r:.40} is not allowed")
     try:
         payload = jwt.decode(
             token,
@@ -169,9 +187,9 @@ def _event_from_payload(payload: dict[str, object]) -> RevocationEvent:
         raise InvalidRevocationEvent("'events' must hold exactly one event")
     (body,) = events.values()
     details = body.get("revocation") if isinstance(body, dict) else None
+    subject = payload["sub_id"]
     if not isinstance(details, dict):
         raise InvalidRevocationEvent("event has no 'revocation' object")
-    subject = payload["sub_id"]
     user = subject.get("user", subject) if isinstance(subject, dict) else None
     user_id = user.get("id") if isinstance(user, dict) else None
     try:
@@ -182,10 +200,15 @@ def _event_from_payload(payload: dict[str, object]) -> RevocationEvent:
             expires_at=float(details["expires_at"]),
         )
         reason = RevocationReason(details["reason"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidRevocationEvent(f"invalid revocation object: {exc!r}") from None
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise InvalidRevocationEvent(f"invalid revocation object: {exc!r:.200}") from None
     if not isinstance(user_id, str):
         raise InvalidRevocationEvent("'sub_id' names no user")
+    # The value becomes a Redis key and a log field; the times become a TTL.
+    if not (0 < len(entry.value) <= _MAX_VALUE_LENGTH and entry.value.isprintable()):
+        raise InvalidRevocationEvent("revocation value must be 1 to 255 printable characters")
+    if not (0 <= entry.revoked_at <= entry.expires_at <= entry.revoked_at + _MAX_ENTRY_SECONDS):
+        raise InvalidRevocationEvent("revocation times are out of range")
     return RevocationEvent(
         event_id=str(payload["jti"]), user_id=user_id, reason=reason, entry=entry
     )

@@ -18,7 +18,12 @@ from common.tokens.errors import (
 )
 from common.tokens.keys import KeySet
 
-__all__ = ["AccessTokenVerifier"]
+__all__ = ["MAX_TOKEN_LENGTH", "AccessTokenVerifier"]
+
+# Far above any token this system issues (about 1 KB); bounds the work and
+# the log line an oversized token can cause before any parsing.
+MAX_TOKEN_LENGTH = 8192
+_MAX_CLAIM_LENGTH = 255
 
 _ACCEPTED_TYPES = frozenset({ACCESS_TOKEN_TYPE, f"application/{ACCESS_TOKEN_TYPE}"})
 _STRING_CLAIMS = ("iss", "sub", "sid", "jti", "role")
@@ -47,6 +52,8 @@ class AccessTokenVerifier:
         audience: ``aud`` that must be among the token's audiences.
         algorithms: allow-list of JWS algorithms.
         leeway_seconds: clock skew tolerated for ``exp``, ``nbf`` and ``iat``.
+        max_lifetime_seconds: longest ``exp - iat`` accepted; a token valid for
+            longer was not issued under this configuration.
     """
 
     def __init__(
@@ -57,6 +64,7 @@ class AccessTokenVerifier:
         audience: str,
         algorithms: Sequence[str],
         leeway_seconds: int,
+        max_lifetime_seconds: int,
     ) -> None:
         if not algorithms:
             raise ValueError("the algorithm allow-list is empty")
@@ -67,6 +75,7 @@ class AccessTokenVerifier:
         self._audience = audience
         self._algorithms = frozenset(algorithms)
         self._leeway = leeway_seconds
+        self._max_lifetime = max_lifetime_seconds
 
     def verify(self, token: str) -> AccessClaims:
         """Check signature, header and claims of ``token``.
@@ -74,19 +83,21 @@ class AccessTokenVerifier:
         Raises:
             InvalidAccessToken: a subclass naming the failed check.
         """
+        if len(token) > MAX_TOKEN_LENGTH:
+            raise MalformedToken(f"token of {len(token)} characters exceeds {MAX_TOKEN_LENGTH}")
         try:
             header = jwt.get_unverified_header(token)
-        except jwt.DecodeError as exc:
+        except jwt.PyJWTError as exc:
             raise MalformedToken(f"undecodable header: {exc}") from None
 
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid:
-            raise MalformedToken("header has no 'kid'")
+            raise MalformedToken("header has no 'kid' string")
         typ = header.get("typ")
         if not isinstance(typ, str) or typ.lower() not in _ACCEPTED_TYPES:
             raise WrongTokenType(f"header typ {typ!r} is not {ACCESS_TOKEN_TYPE!r}", kid=kid)
         algorithm = header.get("alg")
-        if algorithm not in self._algorithms:
+        if not isinstance(algorithm, str) or algorithm not in self._algorithms:
             raise AlgorithmNotAllowed(f"algorithm {algorithm!r} is not allowed", kid=kid)
 
         key = self._keys().get(kid)
@@ -116,10 +127,17 @@ class AccessTokenVerifier:
             raise InvalidSignature(str(exc), kid=kid) from None
         except jwt.DecodeError as exc:
             raise MalformedToken(str(exc), kid=kid) from None
-        except jwt.InvalidTokenError as exc:
+        except jwt.PyJWTError as exc:
             raise InvalidClaims(f"{type(exc).__name__}: {exc}", kid=kid) from None
 
-        return _claims_from_payload(payload, kid)
+        claims = _claims_from_payload(payload, kid)
+        if claims.exp - claims.iat > self._max_lifetime:
+            raise InvalidClaims(
+                f"lifetime {claims.exp - claims.iat} s exceeds {self._max_lifetime} s",
+                kid=kid,
+                jti=claims.jti,
+            )
+        return claims
 
 
 def _claims_from_payload(payload: dict[str, object], kid: str) -> AccessClaims:
@@ -127,12 +145,25 @@ def _claims_from_payload(payload: dict[str, object], kid: str) -> AccessClaims:
     jti_text = jti if isinstance(jti, str) else None
     for name in _STRING_CLAIMS:
         value = payload.get(name)
-        if not isinstance(value, str) or not value:
-            raise InvalidClaims(f"claim {name!r} must be a non-empty string", kid=kid, jti=jti_text)
+        # Claim values reach SQL parameters, Redis keys and log lines, so
+        # control characters and unbounded lengths stop here.
+        if (
+            not isinstance(value, str)
+            or not value
+            or len(value) > _MAX_CLAIM_LENGTH
+            or not value.isprintable()
+        ):
+            raise InvalidClaims(
+                f"claim {name!r} must be a printable string of 1 to {_MAX_CLAIM_LENGTH} characters",
+                kid=kid,
+                jti=jti_text,
+            )
     for name in ("iat", "nbf", "exp"):
         value = payload.get(name)
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise InvalidClaims(f"claim {name!r} must be an integer", kid=kid, jti=jti_text)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise InvalidClaims(
+                f"claim {name!r} must be a non-negative integer", kid=kid, jti=jti_text
+            )
     role = payload["role"]
     if role not in ROLES:
         raise InvalidClaims(f"claim 'role' has unknown value {role!r}", kid=kid, jti=jti_text)

@@ -55,6 +55,8 @@ async def stack(servers, tmp_path_factory: pytest.TempPathFactory) -> AsyncItera
         password_hash_memory_kib=8192,
         password_hash_parallelism=1,
         refresh_reuse_grace_seconds=1.0,
+        # Every test logs in from 127.0.0.1; the limiter has a test of its own.
+        login_rate_limit_per_minute=1_000_000,
     )
     auth = await start_service("auth", create_auth_app(auth_settings))
     jwks_url = f"{auth.url}/.well-known/jwks.json"

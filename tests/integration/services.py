@@ -41,7 +41,11 @@ class RunningService:
 
 
 async def start_service(name: str, app: Litestar, *, wait_ready: bool = True) -> RunningService:
-    """Serve ``app`` on a free loopback port and wait until ``/readyz`` returns 200."""
+    """Serve ``app`` on a free loopback port and wait until ``/readyz`` returns 200.
+
+    With ``wait_ready=False``, wait only for ``/healthz``: for services whose
+    dependencies are down on purpose.
+    """
     port = free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_config=None, lifespan="on", access_log=False
@@ -51,12 +55,11 @@ async def start_service(name: str, app: Litestar, *, wait_ready: bool = True) ->
     service = RunningService(
         name=name, url=f"http://127.0.0.1:{port}", app=app, server=server, task=task
     )
-    if wait_ready:
-        await _wait_ready(service)
+    await _wait_until_ok(service, "/readyz" if wait_ready else "/healthz")
     return service
 
 
-async def _wait_ready(service: RunningService) -> None:
+async def _wait_until_ok(service: RunningService, path: str) -> None:
     deadline = asyncio.get_running_loop().time() + _READY_TIMEOUT_SECONDS
     last = "no answer"
     async with httpx.AsyncClient(base_url=service.url, timeout=2) as client:
@@ -65,14 +68,14 @@ async def _wait_ready(service: RunningService) -> None:
                 service.task.result()  # raises the start-up error
                 raise RuntimeError(f"{service.name} stopped during start-up")
             try:
-                response = await client.get("/readyz")
+                response = await client.get(path)
                 if response.status_code == 200:
                     return
                 last = response.text
             except httpx.TransportError as exc:
                 last = repr(exc)
             await asyncio.sleep(0.05)
-    raise RuntimeError(f"{service.name} not ready after {_READY_TIMEOUT_SECONDS} s: {last}")
+    raise RuntimeError(f"{service.name}: {path} not 200 after {_READY_TIMEOUT_SECONDS} s: {last}")
 
 
 def write_signing_key(path: Path) -> Path:

@@ -66,6 +66,7 @@ def upgrade() -> None:
         _timestamp("created_at", nullable=False, now=True),
         _timestamp("expires_at", nullable=False),
         _timestamp("rotated_at"),
+        sa.Column("grace_uses", sa.Integer, nullable=False, server_default="0"),
         schema=SCHEMA,
     )
     op.create_table(

@@ -46,4 +46,5 @@ def verifier(rsa_key: SigningKey) -> AccessTokenVerifier:
         audience="orders",
         algorithms=["RS256"],
         leeway_seconds=10,
+        max_lifetime_seconds=900,
     )

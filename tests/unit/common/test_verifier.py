@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 
 import jwt
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from common.tokens.errors import (
     AlgorithmNotAllowed,
+    InvalidAccessToken,
     InvalidClaims,
     InvalidSignature,
     MalformedToken,
@@ -19,7 +23,7 @@ from common.tokens.errors import (
 )
 from common.tokens.issuer import AccessTokenIssuer
 from common.tokens.keys import KeySet, SigningKey
-from common.tokens.verifier import AccessTokenVerifier
+from common.tokens.verifier import MAX_TOKEN_LENGTH, AccessTokenVerifier
 
 
 def _claims(**overrides: object) -> dict[str, object]:
@@ -60,6 +64,7 @@ def test_es256_and_eddsa_keys_verify(key_fixture: str, request: pytest.FixtureRe
         audience="orders",
         algorithms=[key.algorithm],
         leeway_seconds=0,
+        max_lifetime_seconds=900,
     )
     assert verifier.verify(_sign(key, _claims())).role == "user"
 
@@ -95,6 +100,7 @@ def test_allowed_alg_not_matching_key_is_rejected(rsa_key: SigningKey, ec_key: S
         audience="orders",
         algorithms=["RS256", "ES256"],
         leeway_seconds=0,
+        max_lifetime_seconds=900,
     )
     token = _sign(ec_key, _claims(), kid=rsa_key.kid)
     with pytest.raises(AlgorithmNotAllowed):
@@ -201,7 +207,12 @@ def test_garbage_is_malformed(verifier: AccessTokenVerifier, garbage: str) -> No
 def test_verifier_refuses_none_in_allow_list(rsa_key: SigningKey) -> None:
     with pytest.raises(ValueError, match="none"):
         AccessTokenVerifier(
-            KeySet, issuer="i", audience="a", algorithms=["RS256", "none"], leeway_seconds=0
+            KeySet,
+            issuer="i",
+            audience="a",
+            algorithms=["RS256", "none"],
+            leeway_seconds=0,
+            max_lifetime_seconds=900,
         )
 
 
@@ -212,3 +223,105 @@ def test_kid_is_rfc7638_thumbprint(rsa_key: SigningKey) -> None:
     assert "d" not in jwk
     thumbprint = jwt.PyJWK(jwk)  # loads as a public key
     assert thumbprint.key_id == rsa_key.kid
+
+
+def _raw_token(header: object, payload: object, signature: str = "AAAA") -> str:
+    import json
+
+    def part(value: object) -> str:
+        return jwt.utils.base64url_encode(json.dumps(value).encode()).decode()
+
+    return f"{part(header)}.{part(payload)}.{signature}"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"alg": "RS256", "typ": "at+jwt", "kid": 1},
+        {"alg": "RS256", "typ": "at+jwt", "kid": None},
+        {"alg": "RS256", "typ": "at+jwt", "kid": ["a"]},
+        {"alg": ["RS256"], "typ": "at+jwt", "kid": "x"},
+        {"alg": {"a": 1}, "typ": "at+jwt", "kid": "x"},
+        {"alg": "RS256", "typ": ["at+jwt"], "kid": "x"},
+        {"alg": "RS256", "typ": "at+jwt", "kid": "x", "crit": ["exp"]},
+        {"alg": "RS256", "typ": "at+jwt", "kid": "x", "crit": []},
+        {"alg": "RS256", "typ": "at+jwt", "kid": "x", "crit": "x"},
+        ["not", "an", "object"],
+        "string header",
+    ],
+)
+def test_malformed_header_is_rejected_not_crashing(
+    verifier: AccessTokenVerifier, header: object
+) -> None:
+    """Stops unauthenticated 500 errors from headers of unexpected types."""
+    with pytest.raises(InvalidAccessToken):
+        verifier.verify(_raw_token(header, {}))
+
+
+def test_crit_header_on_known_kid_is_rejected(
+    rsa_key: SigningKey, verifier: AccessTokenVerifier
+) -> None:
+    for crit in (["exp"], [], "x"):
+        token = _sign(rsa_key, _claims(), crit=crit)
+        with pytest.raises(InvalidAccessToken):
+            verifier.verify(token)
+
+
+def test_oversized_token_is_malformed_before_parsing(verifier: AccessTokenVerifier) -> None:
+    with pytest.raises(MalformedToken, match="exceeds"):
+        verifier.verify("a" * (MAX_TOKEN_LENGTH + 1))
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"sub": "user\x00id"},
+        {"sid": "line\nbreak"},
+        {"sub": "x" * 256},
+        {"iat": -5},
+        {"exp": 10**30},
+    ],
+)
+def test_unsafe_claim_value_is_rejected(
+    rsa_key: SigningKey, verifier: AccessTokenVerifier, overrides: dict[str, object]
+) -> None:
+    """Stops claim values that would reach SQL, Redis keys or logs as control characters."""
+    with pytest.raises((InvalidClaims, MalformedToken)):
+        verifier.verify(_sign(rsa_key, _claims(**overrides)))
+
+
+def test_lifetime_longer_than_configured_is_rejected(
+    rsa_key: SigningKey, verifier: AccessTokenVerifier
+) -> None:
+    now = int(time.time())
+    with pytest.raises(InvalidClaims, match="lifetime"):
+        verifier.verify(_sign(rsa_key, _claims(iat=now, nbf=now, exp=now + 901)))
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    header=st.dictionaries(
+        st.sampled_from(["alg", "typ", "kid", "crit", "jku", "jwk", "x5u", "b64", "cty"]),
+        _json,
+        max_size=6,
+    ),
+    payload=_json,
+    signature=st.text(alphabet="ABCDEFabcdef0123456789-_", max_size=40),
+)
+def test_any_token_either_verifies_or_raises_invalid(
+    verifier: AccessTokenVerifier, header: dict[str, object], payload: object, signature: str
+) -> None:
+    """Every input ends in a verified claim set or an InvalidAccessToken, never another error."""
+    with contextlib.suppress(InvalidAccessToken):
+        verifier.verify(_raw_token(header, payload, signature))
