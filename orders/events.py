@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import msgspec
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import Database
@@ -42,8 +43,10 @@ class PaymentSucceeded(msgspec.Struct, frozen=True):
 
     payment_id: uuid.UUID
     order_id: uuid.UUID
-    amount_cents: Annotated[int, msgspec.Meta(ge=0)]
-    currency: str
+    amount_cents: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
+    # Three upper-case letters, as the orders API accepts them. Unlike $, \Z
+    # does not match before a final newline.
+    currency: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}\Z")]
 
 
 def order_event(event_type: str, order: Order) -> Event:
@@ -83,8 +86,12 @@ class PaymentEventHandler:
     """Apply ``payments.events`` to orders, each event once.
 
     The inbox row and the order update commit in one transaction, so a
-    redelivered event finds its id in the inbox and changes nothing. A
-    database error propagates, and the consumer retries the event.
+    redelivered event finds its id in the inbox and changes nothing.
+
+    A database error or an ``OSError`` propagates, and the consumer retries
+    the event. Any other error is taken as one that a retry cannot fix,
+    such as data that passed the checks but is still wrong: the event is
+    logged and skipped, so it does not hold back the events after it.
     """
 
     def __init__(self, database: Database, apply_payment: ApplyPayment) -> None:
@@ -101,6 +108,19 @@ class PaymentEventHandler:
             # Retrying cannot fix a malformed event; skip it so later events flow.
             log.error("event_data_invalid", error=str(exc))
             return
+        try:
+            await self._apply_once(event, payment)
+        except (SQLAlchemyError, OSError):
+            raise
+        except Exception:
+            # A retry would fail the same way, as the class docstring explains.
+            log.exception(
+                "event_apply_failed",
+                order_id=str(payment.order_id),
+                payment_id=str(payment.payment_id),
+            )
+
+    async def _apply_once(self, event: Event, payment: PaymentSucceeded) -> None:
         async with self._database.sessionmaker() as session, session.begin():
             if not await claim_event(session, ProcessedEvent.__table__, event.id):
                 log.info("event_duplicate_skipped")

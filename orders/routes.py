@@ -22,10 +22,14 @@ from orders.schemas import (
 )
 from orders.services import OrderService
 
-__all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "OrdersController"]
+__all__ = ["DEFAULT_PAGE_SIZE", "MAX_OFFSET", "MAX_PAGE_SIZE", "OrdersController"]
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
+# PostgreSQL reads and drops every skipped row, so a deeper page costs as much
+# as reading all rows before it. The bound also keeps out values beyond the
+# 64-bit range, which asyncpg rejects with an error.
+MAX_OFFSET = 1_000_000
 
 
 def provide_order_service(
@@ -50,10 +54,11 @@ async def strict_create_order(request: Request) -> CreateOrderRequest:
         return decode_create_order(await request.body())
     except msgspec.ValidationError as exc:
         message, _, path = str(exc).partition(" - at `$")
-        key = path.rstrip("`").lstrip(".") or "body"
-        raise ValidationException(
-            f"Invalid request body: {exc}", extra=[{"key": key, "message": message}]
-        ) from None
+        key = path.rstrip("`").lstrip(".")
+        # Without a path the message names the field itself, as the checks
+        # in CreateOrderRequest.__post_init__ do, or is about the whole body.
+        problem = {"key": key, "message": message} if key else {"message": message}
+        raise ValidationException(f"Invalid request body: {exc}", extra=[problem]) from None
     except msgspec.DecodeError as exc:
         raise ValidationException(f"Invalid request body: {exc}") from None
 
@@ -90,7 +95,9 @@ class OrdersController(Controller):
         limit: Annotated[
             int, QueryParameter(ge=1, le=MAX_PAGE_SIZE, description="Maximum number of orders.")
         ] = DEFAULT_PAGE_SIZE,
-        offset: Annotated[int, QueryParameter(ge=0, description="Orders to skip.")] = 0,
+        offset: Annotated[
+            int, QueryParameter(ge=0, le=MAX_OFFSET, description="Number of orders to skip.")
+        ] = 0,
     ) -> list[OrderResponse]:
         """List the caller's orders, or every order for an admin, newest first."""
         orders = await order_service.list(principal, limit=limit, offset=offset)

@@ -1,11 +1,14 @@
 """Request and response bodies of the orders API.
 
 The constraints live in the types, so Litestar rejects a bad body with 422
-and the path of the invalid field (e.g. ``$.items[0].quantity``).
+and the path of the invalid field (e.g. ``items[0].quantity``). The SKU and
+currency formats are checked in ``CreateOrderRequest.__post_init__`` instead,
+because msgspec would quote its regular expression to the client.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
@@ -13,9 +16,11 @@ from typing import Annotated, Literal
 import msgspec
 
 __all__ = [
+    "CURRENCY_RULE",
     "MAX_ITEMS",
     "MAX_QUANTITY",
     "MAX_UNIT_PRICE_CENTS",
+    "SKU_RULE",
     "CreateOrderRequest",
     "OrderItemBody",
     "OrderResponse",
@@ -26,19 +31,34 @@ MAX_ITEMS = 100
 MAX_QUANTITY = 1000
 MAX_UNIT_PRICE_CENTS = 10_000_000
 
-# In Python, "$" also matches just before a final newline, so "book-1\n" would
-# pass. The lookahead rejects that newline and is valid in the ECMA-262
-# regular expressions of the OpenAPI schema as well.
-_END = r"(?!\n)$"
+# Matched with fullmatch, so "book-1\n" fails. The OpenAPI schema documents
+# the same rules as ^...$ patterns, because in ECMA-262 regular expressions
+# without the m flag, $ matches only at the end of the string.
+_SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]*")
+# NOTE: only the format is checked, not the ISO 4217 list, so "XYZ" passes.
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+SKU_RULE = (
+    'must start with a letter or digit and contain only letters, digits and ".", "_", ":", "/", "-"'
+)
+CURRENCY_RULE = 'must be three upper-case letters (ISO 4217), e.g. "EUR"'
+
+
+def _documented_pattern(pattern: re.Pattern[str]) -> dict[str, object]:
+    # Litestar 2.25 copies the "extra" entry of a field's extra_json_schema
+    # into the OpenAPI schema, see kwarg_definition_from_field in
+    # litestar/plugins/core/_msgspec.py. msgspec does not validate with it.
+    return {"extra": {"pattern": f"^{pattern.pattern}$"}}
+
 
 Sku = Annotated[
     str,
     msgspec.Meta(
         min_length=1,
         max_length=64,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*" + _END,
         description="Stock keeping unit: letters, digits and . _ : / -, starting with a letter or digit.",
         examples=["book-1"],
+        extra_json_schema=_documented_pattern(_SKU),
     ),
 ]
 Quantity = Annotated[int, msgspec.Meta(ge=1, le=MAX_QUANTITY)]
@@ -49,11 +69,9 @@ UnitPriceCents = Annotated[
 Currency = Annotated[
     str,
     msgspec.Meta(
-        min_length=3,
-        max_length=3,
-        pattern=r"^[A-Z]{3}" + _END,
-        description="ISO 4217 alphabetic code, e.g. EUR.",
+        description="ISO 4217 alphabetic code: three upper-case letters, e.g. EUR.",
         examples=["EUR"],
+        extra_json_schema=_documented_pattern(_CURRENCY),
     ),
 ]
 
@@ -71,6 +89,20 @@ class CreateOrderRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True
 
     items: Annotated[list[OrderItemBody], msgspec.Meta(min_length=1, max_length=MAX_ITEMS)]
     currency: Currency
+
+    def __post_init__(self) -> None:
+        """Check the SKU and currency formats. msgspec calls this after decoding.
+
+        Raises:
+            ValueError: with the path of the first invalid field, e.g.
+                ``items[1].sku: must start ...``. msgspec turns it into a
+                ``ValidationError`` and Litestar into a 422 response.
+        """
+        for position, item in enumerate(self.items):
+            if _SKU.fullmatch(item.sku) is None:
+                raise ValueError(f"items[{position}].sku: {SKU_RULE}")
+        if _CURRENCY.fullmatch(self.currency) is None:
+            raise ValueError(f"currency: {CURRENCY_RULE}")
 
 
 class OrderResponse(msgspec.Struct, frozen=True):

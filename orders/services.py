@@ -104,6 +104,15 @@ class OrderService:
         Cancelling an order that is already cancelled succeeds and changes
         nothing, so a client may repeat a DELETE whose response it lost.
 
+        A pending order is cancelled even though payments may have taken a
+        payment for it whose ``payment.succeeded`` has not arrived yet. This
+        service cannot know about such a payment, because the services
+        share no database and never call each other, so it cannot reject
+        the cancellation. Payments compensates instead. When it applies
+        ``order.cancelled`` for an order with a succeeded payment, it
+        refunds the payment, and the order stays cancelled here (see
+        :func:`mark_order_paid`).
+
         The call returns once the relay has sent ``order.cancelled`` to Kafka,
         or after ``PUBLISH_WAIT_SECONDS`` with a logged warning. Payments waits
         for the events that are in Kafka before it reads an order, so a
@@ -172,7 +181,8 @@ async def mark_order_paid(session: AsyncSession, payment: PaymentSucceeded) -> N
 
     A payment for an order that is already paid changes nothing. A payment
     for a cancelled order leaves the order cancelled and logs a warning,
-    because the payments service accepted it before it received the cancellation.
+    because payments accepted it before it received the cancellation.
+    Payments refunds it when it applies ``order.cancelled``.
     """
     order = await session.scalar(
         select(Order).where(Order.id == payment.order_id).with_for_update()
@@ -186,8 +196,7 @@ async def mark_order_paid(session: AsyncSession, payment: PaymentSucceeded) -> N
     if order.status == OrderStatus.PAID:
         return
     if order.status == OrderStatus.CANCELLED:
-        # Payments logs the same case as order_cancelled_after_payment; an
-        # operator refunds the payment with POST /payments/{payment_id}/refund.
+        # Payments refunds this payment and logs payment_refunded_after_cancel.
         log.warning("payment_for_cancelled_order", **fields)
         return
     if (payment.amount_cents, payment.currency) != (order.total_cents, order.currency):

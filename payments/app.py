@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 
@@ -17,8 +18,8 @@ from common.settings import load_settings
 from payments.events import OrderEventHandler
 from payments.fence import ProjectionFence
 from payments.models import outbox
-from payments.projection import apply_order_event
 from payments.routes import PaymentsController
+from payments.services import apply_order_event
 from payments.settings import PaymentsSettings
 
 __all__ = ["create_app"]
@@ -66,7 +67,13 @@ def _run_workers(
             bootstrap_servers=settings.kafka_bootstrap_servers,
             topic=settings.topic(ORDERS_EVENTS_TOPIC),
             group_id=settings.service_name,
-            handler=OrderEventHandler(plugin.database, apply_order_event),
+            handler=OrderEventHandler(
+                plugin.database,
+                functools.partial(
+                    apply_order_event, events_topic=settings.topic(PAYMENTS_EVENTS_TOPIC)
+                ),
+                relay.notify,
+            ),
             fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
             client_id=f"{settings.service_name}-events",
         )

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import msgspec
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import Database
@@ -48,14 +49,17 @@ class InvalidEventData(ValueError):
 class OrderData(msgspec.Struct, frozen=True):
     """``data`` of ``order.created`` and ``order.cancelled``; unknown fields are ignored.
 
-    The limits match the projection columns: a value that the database would
-    reject must fail here, or the consumer would retry the event forever.
+    The limits match the projection columns and the orders API. A value that
+    the database would reject must fail here, or the consumer would retry
+    the event forever. PostgreSQL, for example, rejects NUL characters in text.
     """
 
     order_id: uuid.UUID
     user_id: Annotated[str, msgspec.Meta(min_length=1, pattern=r"^[^\x00]+$")]
     total_cents: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
-    currency: Annotated[str, msgspec.Meta(min_length=3, max_length=3)]
+    # Three upper-case letters, as orders accepts them. Unlike $, \Z does not
+    # match before a final newline.
+    currency: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}\Z")]
 
 
 def payment_event(event_type: str, payment: Payment) -> Event:
@@ -83,21 +87,30 @@ def parse_order_event(event: Event) -> OrderData:
         raise InvalidEventData(f"invalid {event.type} data: {exc}") from None
 
 
-ApplyOrder = Callable[[AsyncSession, OrderData, str], Awaitable[None]]
+ApplyOrder = Callable[[AsyncSession, OrderData, str], Awaitable[bool]]
 
 
 class OrderEventHandler:
     """Apply ``orders.events`` to the order projection, each event once.
 
     ``apply_order`` receives the order data and the status the event sets.
-    The inbox row and the projection change commit in one transaction,
-    so a redelivered event finds its id in the inbox and changes nothing. A
-    database error propagates, and the consumer retries the event.
+    It returns True when it added an event to the outbox, and the handler
+    then calls ``notify_relay`` after the commit. The inbox row and the
+    changes commit in one transaction, so a redelivered event finds its id
+    in the inbox and changes nothing.
+
+    A database error or an ``OSError`` propagates, and the consumer retries
+    the event. Any other error is taken as one that a retry cannot fix,
+    such as data that passed the checks but is still wrong: the event is
+    logged and skipped, so it does not hold back the events after it.
     """
 
-    def __init__(self, database: Database, apply_order: ApplyOrder) -> None:
+    def __init__(
+        self, database: Database, apply_order: ApplyOrder, notify_relay: Callable[[], None]
+    ) -> None:
         self._database = database
         self._apply_order = apply_order
+        self._notify_relay = notify_relay
 
     async def __call__(self, event: Event) -> None:
         status = _ORDER_EVENT_STATUS.get(event.type)
@@ -110,8 +123,20 @@ class OrderEventHandler:
             # Retrying cannot fix a malformed event; skip it so later events flow.
             log.error("event_data_invalid", error=str(exc))
             return
+        try:
+            added_events = await self._apply_once(event, order, status)
+        except (SQLAlchemyError, OSError):
+            raise
+        except Exception:
+            # A retry would fail the same way, as the class docstring explains.
+            log.exception("event_apply_failed", order_id=str(order.order_id))
+            return
+        if added_events:
+            self._notify_relay()
+
+    async def _apply_once(self, event: Event, order: OrderData, status: str) -> bool:
         async with self._database.sessionmaker() as session, session.begin():
             if not await claim_event(session, ProcessedEvent.__table__, event.id):
                 log.info("event_duplicate_skipped")
-                return
-            await self._apply_order(session, order, status)
+                return False
+            return await self._apply_order(session, order, status)

@@ -16,29 +16,35 @@ from common.logging import get_logger
 from payments.events import OrderData
 from payments.models import OrderProjection, OrderStatus
 
-__all__ = ["POLL_INTERVAL_SECONDS", "apply_order_event", "lock_order", "merge_status"]
+__all__ = ["POLL_INTERVAL_SECONDS", "lock_order", "merge_status", "update_projection"]
 
 log = get_logger(__name__)
 
 POLL_INTERVAL_SECONDS = 0.05
 
 # Later states win over earlier ones, whatever order the events arrive in.
-# ``paid`` ranks highest because it records a payment this service took; a
-# cancellation that arrives after it cannot undo that payment.
-_STATUS_RANK = {OrderStatus.PENDING: 0, OrderStatus.CANCELLED: 1, OrderStatus.PAID: 2}
+# ``cancelled`` ranks highest because a cancellation that arrives after a
+# payment still ends the order. The payment is then refunded in the same
+# transaction, see payments.services.refund_cancelled_order.
+_STATUS_RANK = {OrderStatus.PENDING: 0, OrderStatus.PAID: 1, OrderStatus.CANCELLED: 2}
 
 
 def merge_status(current: str, incoming: str) -> str:
     """Return the projection status after ``incoming`` is applied to ``current``.
 
     A status never goes back to ``pending``: an ``order.created`` that
-    arrives after ``order.cancelled`` keeps the order cancelled.
+    arrives after ``order.cancelled`` keeps the order cancelled. A
+    cancellation of a paid order makes it ``cancelled``.
     """
     return max(current, incoming, key=_STATUS_RANK.__getitem__)
 
 
-async def apply_order_event(session: AsyncSession, order: OrderData, status: str) -> None:
-    """Insert or update the projection row of ``order`` in the caller's transaction."""
+async def update_projection(session: AsyncSession, order: OrderData, status: str) -> None:
+    """Insert or update the projection row of ``order`` in the caller's transaction.
+
+    Either way the row stays locked until that transaction ends, so a
+    payment of the order, which locks the row first, waits for it.
+    """
     now = datetime.now(UTC)
     inserted = await session.scalar(
         insert(OrderProjection)
@@ -64,10 +70,6 @@ async def apply_order_event(session: AsyncSession, order: OrderData, status: str
         # The insert conflicted with this row, and nothing deletes projection rows.
         raise RuntimeError(f"projection row of order {order.order_id} vanished during an update")
     merged = merge_status(row.status, status)
-    if row.status == OrderStatus.PAID and status == OrderStatus.CANCELLED:
-        # TODO: refund such payments automatically; for now an operator
-        # refunds them with POST /payments/{payment_id}/refund.
-        log.warning("order_cancelled_after_payment", order_id=str(order.order_id))
     if merged != row.status:
         row.status = merged
         row.updated_at = now

@@ -24,10 +24,14 @@ from payments.schemas import (
 )
 from payments.services import PaymentService
 
-__all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "PaymentsController"]
+__all__ = ["DEFAULT_PAGE_SIZE", "MAX_OFFSET", "MAX_PAGE_SIZE", "PaymentsController"]
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
+# PostgreSQL reads and drops every skipped row, so a deeper page costs as much
+# as reading all rows before it. The bound also keeps out values beyond the
+# 64-bit range, which asyncpg rejects with an error.
+MAX_OFFSET = 1_000_000
 
 
 def provide_payment_service(
@@ -108,7 +112,10 @@ class PaymentsController(Controller):
         limit: Annotated[
             int, QueryParameter(ge=1, le=MAX_PAGE_SIZE, description="Maximum number of payments.")
         ] = DEFAULT_PAGE_SIZE,
-        offset: Annotated[int, QueryParameter(ge=0, description="Payments to skip.")] = 0,
+        offset: Annotated[
+            int,
+            QueryParameter(ge=0, le=MAX_OFFSET, description="Number of payments to skip."),
+        ] = 0,
     ) -> list[PaymentResponse]:
         """List the caller's payments, or every payment for an admin, newest first."""
         payments = await payment_service.list(principal, limit=limit, offset=offset)

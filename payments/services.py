@@ -1,4 +1,7 @@
-"""Domain logic of payments: pay an order once per idempotency key, list, read and refund."""
+"""Domain logic of payments: pay an order once per idempotency key, list, read and refund.
+
+Also applies ``orders.events``: a cancellation that crossed a payment refunds it.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +18,18 @@ from common.events import encode_event
 from common.logging import get_logger
 from common.outbox import OutboxRelay, add_to_outbox
 from common.principal import Principal
-from payments.events import PAYMENT_REFUNDED, PAYMENT_SUCCEEDED, payment_event
+from payments.events import PAYMENT_REFUNDED, PAYMENT_SUCCEEDED, OrderData, payment_event
 from payments.fence import ProjectionFence
 from payments.models import OrderStatus, Payment, PaymentStatus, outbox
-from payments.projection import lock_order
+from payments.projection import lock_order, update_projection
 
-__all__ = ["PaymentService"]
+__all__ = [
+    "PaymentService",
+    "add_payment_event",
+    "apply_order_event",
+    "refund_cancelled_order",
+    "refund_payment",
+]
 
 log = get_logger(__name__)
 
@@ -122,7 +131,9 @@ class PaymentService:
         self._session.add(payment)
         order.status = OrderStatus.PAID
         order.updated_at = payment.created_at
-        await self._publish(PAYMENT_SUCCEEDED, payment)
+        await add_payment_event(
+            self._session, PAYMENT_SUCCEEDED, payment, events_topic=self._events_topic
+        )
         await self._session.commit()
         self._relay.notify()
         log.info(
@@ -173,9 +184,7 @@ class PaymentService:
             raise NotFound("payment", str(payment_id))
         if payment.status == PaymentStatus.REFUNDED:
             return payment
-        payment.status = PaymentStatus.REFUNDED
-        payment.refunded_at = datetime.now(UTC)
-        await self._publish(PAYMENT_REFUNDED, payment)
+        await refund_payment(self._session, payment, events_topic=self._events_topic)
         await self._session.commit()
         self._relay.notify()
         log.info("payment_refunded", payment_id=str(payment.id), order_id=str(payment.order_id))
@@ -186,17 +195,6 @@ class PaymentService:
             Payment.user_id == user_id, Payment.idempotency_key == idempotency_key
         )
         return await self._session.scalar(query)
-
-    async def _publish(self, event_type: str, payment: Payment) -> None:
-        event = payment_event(event_type, payment)
-        await add_to_outbox(
-            self._session,
-            outbox,
-            topic=self._events_topic,
-            key=str(payment.order_id),
-            payload=encode_event(event),
-            event_id=event.id,
-        )
 
 
 def _replay(payment: Payment, order_id: uuid.UUID) -> Payment:
@@ -211,3 +209,85 @@ def _replay(payment: Payment, order_id: uuid.UUID) -> Payment:
             "use a new key for another order"
         )
     return payment
+
+
+async def add_payment_event(
+    session: AsyncSession, event_type: str, payment: Payment, *, events_topic: str
+) -> None:
+    """Add a ``payment.*`` event for ``payment`` to the outbox, in the caller's transaction.
+
+    The key is the order id, so all events of one order keep their order in Kafka.
+    """
+    event = payment_event(event_type, payment)
+    await add_to_outbox(
+        session,
+        outbox,
+        topic=events_topic,
+        key=str(payment.order_id),
+        payload=encode_event(event),
+        event_id=event.id,
+    )
+
+
+async def refund_payment(session: AsyncSession, payment: Payment, *, events_topic: str) -> None:
+    """Mark ``payment`` refunded and add ``payment.refunded``, in the caller's transaction."""
+    payment.status = PaymentStatus.REFUNDED
+    payment.refunded_at = datetime.now(UTC)
+    await add_payment_event(session, PAYMENT_REFUNDED, payment, events_topic=events_topic)
+
+
+async def refund_cancelled_order(
+    session: AsyncSession, order_id: uuid.UUID, *, events_topic: str
+) -> Payment | None:
+    """Refund the succeeded payment of a cancelled order, in the caller's transaction.
+
+    This compensates a payment and a cancellation that crossed. Orders
+    accepts a cancellation while the order is pending in its own database.
+    It cannot reject one because of a payment in flight, because the two
+    services never call each other and ``payment.succeeded`` may still be on
+    its way to orders. So payments undoes the payment when ``order.cancelled``
+    arrives, and orders keeps the order cancelled when ``payment.succeeded``
+    arrives.
+
+    The caller must hold the lock on the order's projection row, which
+    :meth:`PaymentService.pay` takes too, so no payment of the order can
+    commit between this check and the caller's commit.
+
+    Returns:
+        The refunded payment, or None when the order has no succeeded payment.
+    """
+    payment = await session.scalar(
+        select(Payment)
+        .where(Payment.order_id == order_id, Payment.status == PaymentStatus.SUCCEEDED)
+        .with_for_update()
+    )
+    if payment is None:
+        return None
+    await refund_payment(session, payment, events_topic=events_topic)
+    log.warning(
+        "payment_refunded_after_cancel",
+        payment_id=str(payment.id),
+        order_id=str(order_id),
+        amount_cents=payment.amount_cents,
+        currency=payment.currency,
+    )
+    return payment
+
+
+async def apply_order_event(
+    session: AsyncSession, order: OrderData, status: str, *, events_topic: str
+) -> bool:
+    """Apply one ``order.*`` event in the caller's transaction.
+
+    The projection row of the order is updated with ``status`` (see
+    :func:`update_projection`). A cancellation also refunds the order's
+    succeeded payment, see :func:`refund_cancelled_order`.
+
+    Returns:
+        True when a payment was refunded, so a ``payment.refunded`` event waits in the outbox.
+    """
+    await update_projection(session, order, status)
+    if status != OrderStatus.CANCELLED:
+        return False
+    refunded = await refund_cancelled_order(session, order.order_id, events_topic=events_topic)
+    return refunded is not None

@@ -136,6 +136,9 @@ class EventConsumer:
                 except Exception as exc:  # noqa: BLE001 - retried; the handler decides what is fatal
                     # A handler failure (database down) must not skip the event:
                     # retry until it succeeds, holding back later events.
+                    # TODO: a permanent error (a constraint the handler's checks
+                    # missed) blocks the partition; add a retry limit and a
+                    # dead-letter topic.
                     log.warning(
                         "event_handler_failed", error=repr(exc), retry_in_seconds=_RETRY_SECONDS
                     )

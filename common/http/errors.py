@@ -94,7 +94,9 @@ def _validation_error(
         if isinstance(item, dict):
             key = item.get("key")
             message = item.get("message", "invalid value")
-            problems.append(f"{key}: {message}" if key else str(message))
+            # Litestar names the whole body "data" when msgspec gives no field
+            # path; the message itself then names the field.
+            problems.append(f"{key}: {message}" if key and key != "data" else str(message))
     detail = "; ".join(problems) or _clean_detail(exc.detail)
     return error_response(HTTP_422_UNPROCESSABLE_ENTITY, f"Invalid request: {detail}")
 

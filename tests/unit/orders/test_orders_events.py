@@ -1,12 +1,16 @@
-"""Building order events, reading payment events and skipping the ones orders does not handle."""
+"""Building order events, reading payment events, and which handler errors skip or retry."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import structlog
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from common.events import Event, decode_event, encode_event
 from orders.events import (
@@ -15,6 +19,7 @@ from orders.events import (
     PAYMENT_SUCCEEDED,
     InvalidEventData,
     PaymentEventHandler,
+    PaymentSucceeded,
     order_event,
     parse_payment_succeeded,
 )
@@ -95,9 +100,25 @@ def test_parse_payment_succeeded_reads_fields() -> None:
         payment_data(order_id="not-a-uuid"),
         payment_data(amount_cents=-1),
         payment_data(amount_cents="2500"),
+        payment_data(amount_cents=2**63),
         {key: value for key, value in payment_data().items() if key != "currency"},
+        payment_data(currency="eur"),
+        payment_data(currency="EURO"),
+        payment_data(currency="EUR\n"),
+        payment_data(currency=None),
     ],
-    ids=["empty", "bad order id", "negative amount", "amount as string", "no currency"],
+    ids=[
+        "empty",
+        "bad order id",
+        "negative amount",
+        "amount as string",
+        "amount beyond bigint",
+        "no currency",
+        "lower-case currency",
+        "long currency",
+        "newline after currency",
+        "null currency",
+    ],
 )
 def test_parse_payment_succeeded_rejects_bad_data(data: dict[str, Any]) -> None:
     with pytest.raises(InvalidEventData):
@@ -128,3 +149,80 @@ async def test_handler_skips_events_it_cannot_apply(event: Event) -> None:
     handler = PaymentEventHandler(UnusableDatabase(), refuse_payment)  # type: ignore[arg-type]
 
     await handler(event)
+
+
+class FakeSession:
+    """An open transaction in which every inbox claim succeeds."""
+
+    async def __aenter__(self) -> FakeSession:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        return None
+
+    def begin(self) -> FakeSession:
+        return self
+
+    async def scalar(self, statement: object) -> uuid.UUID:
+        return uuid.uuid4()
+
+
+class FakeDatabase:
+    def sessionmaker(self) -> FakeSession:
+        return FakeSession()
+
+
+def failing_apply(error: Exception) -> Callable[..., Awaitable[None]]:
+    async def apply(session: object, payment: PaymentSucceeded) -> None:
+        raise error
+
+    return apply
+
+
+async def test_handler_applies_payment() -> None:
+    applied: list[PaymentSucceeded] = []
+
+    async def apply(session: object, payment: PaymentSucceeded) -> None:
+        applied.append(payment)
+
+    data = payment_data()
+    handler = PaymentEventHandler(FakeDatabase(), apply)  # type: ignore[arg-type]
+
+    await handler(Event.new(PAYMENT_SUCCEEDED, data))
+
+    assert [str(payment.payment_id) for payment in applied] == [data["payment_id"]]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [ValueError("bad value"), RuntimeError("unexpected"), KeyError("status")],
+    ids=["value error", "runtime error", "key error"],
+)
+async def test_handler_logs_and_skips_error_retry_cannot_fix(error: Exception) -> None:
+    data = payment_data()
+    handler = PaymentEventHandler(FakeDatabase(), failing_apply(error))  # type: ignore[arg-type]
+
+    with structlog.testing.capture_logs() as logs:
+        await handler(Event.new(PAYMENT_SUCCEEDED, data))
+
+    failures = [entry for entry in logs if entry["event"] == "event_apply_failed"]
+    assert len(failures) == 1
+    assert failures[0]["order_id"] == data["order_id"]
+    assert failures[0]["payment_id"] == data["payment_id"]
+    assert failures[0]["log_level"] == "error"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError("SELECT 1", {}, ConnectionRefusedError("database down")),
+        SQLAlchemyTimeoutError("connection pool exhausted"),
+        ConnectionResetError("connection reset"),
+    ],
+    ids=["operational error", "pool timeout", "connection reset"],
+)
+async def test_handler_raises_error_for_retry(error: Exception) -> None:
+    handler = PaymentEventHandler(FakeDatabase(), failing_apply(error))  # type: ignore[arg-type]
+
+    with pytest.raises(type(error)):
+        await handler(Event.new(PAYMENT_SUCCEEDED, payment_data()))

@@ -8,9 +8,11 @@ import msgspec
 import pytest
 
 from orders.schemas import (
+    CURRENCY_RULE,
     MAX_ITEMS,
     MAX_QUANTITY,
     MAX_UNIT_PRICE_CENTS,
+    SKU_RULE,
     CreateOrderRequest,
     decode_create_order,
 )
@@ -69,15 +71,9 @@ def test_limits_accept_edge_values(value: dict[str, Any]) -> None:
         ),
         (body(items=[ITEM, item(sku="")]), "$.items[1].sku"),
         (body(items=[item(sku="a" * 65)]), "$.items[0].sku"),
-        (body(items=[item(sku="two words")]), "$.items[0].sku"),
-        (body(items=[item(sku="-leading-dash")]), "$.items[0].sku"),
-        (body(items=[item(sku="book-1\n")]), "$.items[0].sku"),
         (body(items=[item(sku=None)]), "$.items[0].sku"),
         (body(items=[item(colour="red")]), "$.items[0]"),
-        (body(currency="euro"), "$.currency"),
-        (body(currency="eur"), "$.currency"),
-        (body(currency="EU"), "$.currency"),
-        (body(currency="EUR\n"), "$.currency"),
+        (body(currency=5), "$.currency"),
         (body(total_cents=1), "field `total_cents`"),
     ],
 )
@@ -88,6 +84,55 @@ def test_invalid_body_names_field(value: dict[str, Any], named: str) -> None:
     # Nested problems end with the JSON path; top-level ones name the field.
     message = str(caught.value)
     assert message.endswith(f"at `{named}`") or message.endswith(named)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (body(items=[item(sku="two words")]), f"items[0].sku: {SKU_RULE}"),
+        (body(items=[item(sku="-leading-dash")]), f"items[0].sku: {SKU_RULE}"),
+        (body(items=[item(sku="book-1\n")]), f"items[0].sku: {SKU_RULE}"),
+        (body(items=[ITEM, item(sku="caf\u00e9")]), f"items[1].sku: {SKU_RULE}"),
+        (body(currency="euro"), f"currency: {CURRENCY_RULE}"),
+        (body(currency="eur"), f"currency: {CURRENCY_RULE}"),
+        (body(currency="EU"), f"currency: {CURRENCY_RULE}"),
+        (body(currency=""), f"currency: {CURRENCY_RULE}"),
+        (body(currency="EUR\n"), f"currency: {CURRENCY_RULE}"),
+        (body(currency="\uff25UR"), f"currency: {CURRENCY_RULE}"),
+    ],
+    ids=[
+        "space in sku",
+        "leading dash",
+        "newline after sku",
+        "non-ascii sku",
+        "long currency",
+        "lower-case currency",
+        "short currency",
+        "empty currency",
+        "newline after currency",
+        "full-width letter",
+    ],
+)
+def test_format_error_states_field_and_rule(value: dict[str, Any], expected: str) -> None:
+    with pytest.raises(msgspec.ValidationError) as caught:
+        msgspec.convert(value, CreateOrderRequest)
+
+    assert str(caught.value) == expected
+
+
+def test_format_rules_read_as_plain_words() -> None:
+    assert CURRENCY_RULE == 'must be three upper-case letters (ISO 4217), e.g. "EUR"'
+    assert "[" not in SKU_RULE
+    assert "[" not in CURRENCY_RULE
+
+
+def test_strict_decode_checks_formats() -> None:
+    raw = msgspec.json.encode(body(currency="eur"))
+
+    with pytest.raises(msgspec.ValidationError) as caught:
+        decode_create_order(raw)
+
+    assert str(caught.value) == f"currency: {CURRENCY_RULE}"
 
 
 @pytest.mark.parametrize(

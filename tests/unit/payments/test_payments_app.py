@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 import payments
 from common.migrations import alembic_config
 from payments.app import create_app
+from payments.routes import MAX_OFFSET, MAX_PAGE_SIZE
 from payments.settings import PaymentsSettings
 
 SETTINGS = {
@@ -54,3 +55,12 @@ def test_migrations_have_one_head() -> None:
     config = alembic_config(migrations, SETTINGS["database_url"])
 
     assert ScriptDirectory.from_config(config).get_heads() == ["0001"]
+
+
+def test_page_parameters_are_bounded() -> None:
+    schema = create_app(PaymentsSettings(**SETTINGS)).openapi_schema.to_schema()
+
+    operation = schema["paths"]["/payments"]["get"]
+    parameters = {p["name"]: p["schema"] for p in operation["parameters"]}
+    assert (parameters["limit"]["minimum"], parameters["limit"]["maximum"]) == (1, MAX_PAGE_SIZE)
+    assert (parameters["offset"]["minimum"], parameters["offset"]["maximum"]) == (0, MAX_OFFSET)

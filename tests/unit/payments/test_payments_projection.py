@@ -24,9 +24,9 @@ STATUSES = [PENDING, PAID, CANCELLED]
         (PENDING, PAID, PAID),
         (CANCELLED, PENDING, CANCELLED),
         (CANCELLED, CANCELLED, CANCELLED),
-        (CANCELLED, PAID, PAID),
+        (CANCELLED, PAID, CANCELLED),
         (PAID, PENDING, PAID),
-        (PAID, CANCELLED, PAID),
+        (PAID, CANCELLED, CANCELLED),
         (PAID, PAID, PAID),
     ],
 )
@@ -36,6 +36,11 @@ def test_merge_status_table(current: str, incoming: str, expected: str) -> None:
 
 def test_created_after_cancelled_stays_cancelled() -> None:
     assert merge_status(CANCELLED, PENDING) == CANCELLED
+
+
+def test_cancelled_after_paid_is_cancelled() -> None:
+    # The payment is refunded in the same transaction, so the order is no longer paid.
+    assert merge_status(PAID, CANCELLED) == CANCELLED
 
 
 @given(st.lists(st.sampled_from(STATUSES), min_size=1, max_size=8))
