@@ -1,6 +1,6 @@
 """Compare the request-path auth check with one bare PyJWT verification of the same token.
 
-Run: .venv/bin/python bench/auth_check.py [--rounds N]
+Run from the project root: .venv/bin/python -m bench.auth_check [--rounds N]
 
 Both sides verify the same RS256 access token with the same public key. The
 auth check adds the header checks, claim type checks and the denylist
