@@ -146,10 +146,11 @@ class AccessTokenVerifier:
 def _read_header(token: str) -> dict[str, object]:
     """Decode the JOSE header only, to pick the key.
 
-    ``jwt.get_unverified_header`` would decode and check all three segments,
-    which :func:`jwt.decode` then does again; with PyJWT 2.15 that doubled the
-    cost of a verification (bench/auth_check.py). ``jwt.decode`` still checks the whole token,
-    this header included, before anything here is trusted.
+    ``jwt.get_unverified_header`` would decode and check all three
+    segments, which :func:`jwt.decode` then does again; with PyJWT 2.15 that
+    added two thirds to the cost of a verification (bench/auth_check.py).
+    ``jwt.decode`` still checks the whole token, this header included,
+    before anything here is trusted.
     """
     segments = token.split(".")
     if len(segments) != 3 or not _BASE64URL_SEGMENT.fullmatch(segments[0]):
