@@ -126,6 +126,11 @@ class ResourceServerPlugin(ServicePlugin):
         skipping would lose a revocation. The consumer waits here, refetching
         the JWKS, until the key appears or the auth service publishes a JWKS
         without it.
+
+        NOTE: each event with an unknown key costs one JWKS fetch, and none
+        succeeds while auth is down, so whoever can write to the topic can
+        slow the feed down. Kafka ACLs that let only auth write the topic
+        close this.
         """
         settings = self.resource_settings
 

@@ -94,6 +94,7 @@ class RevocationConsumer:
         self._last_caught_up = float("-inf")
         self._last_end_check = float("-inf")
         self._pending_end: tuple[float, dict[TopicPartition, int]] | None = None
+        self._replayed_at_end: dict[TopicPartition, int] = {}
 
     @property
     def ready(self) -> bool:
@@ -257,9 +258,7 @@ class RevocationConsumer:
         before the request was sent has been applied, so the feed is current
         as of that moment. The answer must come from the broker: the last
         fetch's high-water marks would keep looking current while the broker
-        is unreachable. The same answer shows a log that restarted below our
-        position (a broker that lost its storage), which is read again from
-        the start.
+        is unreachable.
         """
         now = time.monotonic()
         if self._pending_end is None:
@@ -273,25 +272,53 @@ class RevocationConsumer:
             except (KafkaError, TimeoutError) as exc:
                 log.warning("revocation_end_offsets_failed", error=repr(exc))
                 return
+            # Only a fresh answer can show a restarted log: compared with an
+            # older one, records that arrived since would look like one.
+            if await self._restart_if_log_shrank(end_offsets):
+                return
             self._pending_end = (now, end_offsets)
 
         asked_at, end_offsets = self._pending_end
         for tp in self._partitions:
-            position = await self._consumer.position(tp)
-            if position > end_offsets[tp]:
-                log.warning(
-                    "revocation_log_restarted",
-                    partition=_partition_name(tp),
-                    position=position,
-                    end_offset=end_offsets[tp],
-                )
-                self._consumer.seek(tp, 0)
-                self._pending_end = None
-                return
-            if position < end_offsets[tp]:
+            if await self._consumer.position(tp) < end_offsets[tp]:
                 return
         self._pending_end = None
         self._last_caught_up = asked_at
         if not self._caught_up_once.is_set():
             self._caught_up_once.set()
             log.info("revocation_feed_caught_up", entries=len(self._mirror))
+
+    async def _restart_if_log_shrank(self, end_offsets: dict[TopicPartition, int]) -> bool:
+        """Read a partition again from the start when its end is below our position.
+
+        That happens when a broker lost its storage (Tansu in memory) and the
+        log began again at offset 0: from the old position the consumer would
+        silently read nothing. A partition is read again once per distinct
+        end offset, because Tansu 0.6 was seen reporting an end below the
+        records it had just served; replaying on every check would then never
+        finish.
+
+        NOTE: a log that restarted and has grown past our position by the
+        time we look is not detected, and the records below our position are
+        skipped. Only a broker that loses its storage causes this; Apache
+        Kafka keeps its log across restarts.
+
+        Returns:
+            Whether any partition was sent back to the start.
+        """
+        restarted = False
+        for tp in self._partitions:
+            position = await self._consumer.position(tp)
+            end = end_offsets[tp]
+            if position <= end or self._replayed_at_end.get(tp) == end:
+                continue
+            self._replayed_at_end[tp] = end
+            log.warning(
+                "revocation_log_restarted",
+                partition=_partition_name(tp),
+                position=position,
+                end_offset=end,
+            )
+            self._consumer.seek(tp, 0)
+            restarted = True
+        return restarted
