@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from common.db import NAMING_CONVENTION
 from common.outbox import outbox_table
 
 __all__ = [
@@ -47,18 +48,9 @@ class OrderStatus:
 
 ORDER_STATUSES = (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.CANCELLED)
 
-# Fixed constraint names, so that the migration and the models name the same objects.
-_NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
 
 class Base(DeclarativeBase):
-    metadata = MetaData(schema=SCHEMA, naming_convention=_NAMING_CONVENTION)
+    metadata = MetaData(schema=SCHEMA, naming_convention=NAMING_CONVENTION)
 
 
 class Order(Base):

@@ -12,6 +12,7 @@ from litestar.exceptions import ValidationException
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.pagination import DEFAULT_PAGE_SIZE, MAX_OFFSET, MAX_PAGE_SIZE
 from common.principal import Principal
 from orders.models import Order
 from orders.schemas import (
@@ -22,14 +23,7 @@ from orders.schemas import (
 )
 from orders.services import OrderService
 
-__all__ = ["DEFAULT_PAGE_SIZE", "MAX_OFFSET", "MAX_PAGE_SIZE", "OrdersController"]
-
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 500
-# PostgreSQL reads and drops every skipped row, so a deeper page costs as much
-# as reading all rows before it. The bound also keeps out values beyond the
-# 64-bit range, which asyncpg rejects with an error.
-MAX_OFFSET = 1_000_000
+__all__ = ["OrdersController"]
 
 
 def provide_order_service(

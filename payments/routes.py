@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.guards import requires_role
+from common.pagination import DEFAULT_PAGE_SIZE, MAX_OFFSET, MAX_PAGE_SIZE
 from common.principal import Principal
 from payments.models import Payment
 from payments.schemas import (
@@ -24,14 +25,7 @@ from payments.schemas import (
 )
 from payments.services import PaymentService
 
-__all__ = ["DEFAULT_PAGE_SIZE", "MAX_OFFSET", "MAX_PAGE_SIZE", "PaymentsController"]
-
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 500
-# PostgreSQL reads and drops every skipped row, so a deeper page costs as much
-# as reading all rows before it. The bound also keeps out values beyond the
-# 64-bit range, which asyncpg rejects with an error.
-MAX_OFFSET = 1_000_000
+__all__ = ["PaymentsController"]
 
 
 def provide_payment_service(

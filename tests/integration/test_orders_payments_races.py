@@ -21,8 +21,8 @@ import pytest
 from common.events import Event, decode_event, encode_event
 from common.kafka.clients import make_producer
 from common.kafka.topics import ORDERS_EVENTS_TOPIC
+from common.pagination import MAX_OFFSET
 from deploy.local.servers import to_asyncpg_url
-from orders.routes import MAX_OFFSET
 from tests.integration.browser import Browser
 from tests.integration.helpers import (
     Stack,

@@ -11,8 +11,8 @@ from alembic.script import ScriptDirectory
 
 import orders
 from common.migrations import alembic_config
+from common.pagination import MAX_OFFSET, MAX_PAGE_SIZE
 from orders.app import create_app
-from orders.routes import MAX_OFFSET, MAX_PAGE_SIZE
 from orders.schemas import CreateOrderRequest
 from orders.settings import OrdersSettings
 

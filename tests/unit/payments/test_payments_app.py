@@ -8,8 +8,8 @@ from alembic.script import ScriptDirectory
 
 import payments
 from common.migrations import alembic_config
+from common.pagination import MAX_OFFSET, MAX_PAGE_SIZE
 from payments.app import create_app
-from payments.routes import MAX_OFFSET, MAX_PAGE_SIZE
 from payments.settings import PaymentsSettings
 
 SETTINGS = {
