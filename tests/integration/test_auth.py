@@ -217,3 +217,13 @@ async def test_malformed_body_is_422_naming_field(
     payload = response.json()
     assert payload["status_code"] == 422
     assert field in payload["detail"]
+
+
+async def test_invalid_email_message_is_plain_words(stack: Stack, browser: Browser) -> None:
+    response = await browser.post(
+        f"{stack.auth_url}/auth/register", json={"email": "not-an-email", "password": PASSWORD}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == (
+        "Invalid request: email: must be an address like name@example.com, without spaces"
+    )
