@@ -19,7 +19,7 @@ __all__ = [
 
 
 class DomainError(Exception):
-    """Base class of errors a client can cause or must be told about."""
+    """Base class of errors that a client causes or must be informed of."""
 
 
 class NotFound(DomainError):
@@ -48,11 +48,11 @@ class NotPermitted(DomainError):
 
 
 class InvalidCredentials(DomainError):
-    """Login or refresh failed; the message never says which part was wrong."""
+    """Login or refresh failed. The message does not reveal which part was wrong."""
 
 
 class RetryLater(DomainError):
-    """The answer depends on an event not seen yet; the client should retry."""
+    """The result depends on an event not applied yet, so the client should retry."""
 
     def __init__(self, message: str, *, retry_after_seconds: int) -> None:
         super().__init__(message)

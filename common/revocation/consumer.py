@@ -57,7 +57,7 @@ class RevocationConsumer:
         decode: verifies one event and returns it; raises
             :class:`InvalidRevocationEvent` for a record that is not one.
         metrics: counters and gauges of this service.
-        fetch_max_wait_ms: longest time a fetch waits for data. Brokers that
+        fetch_max_wait_ms: maximum time a fetch waits for data. Brokers that
             answer a waiting fetch only at this deadline (Tansu) need a low
             value for low revocation latency.
     """
@@ -168,7 +168,7 @@ class RevocationConsumer:
 
     async def _run(self) -> None:
         # The loop must outlive any single failure: a dead consumer would stop
-        # applying revocations while the service kept answering.
+        # applying revocations while the service kept serving requests.
         while True:
             try:
                 await self._consume()
@@ -256,7 +256,7 @@ class RevocationConsumer:
         At most every half second the broker is asked for the end of each
         partition. Once the position reaches those ends, everything published
         before the request was sent has been applied, so the feed is current
-        as of that moment. The answer must come from the broker: the last
+        as of that moment. The end offsets must come from the broker: the last
         fetch's high-water marks would keep looking current while the broker
         is unreachable.
         """
@@ -272,8 +272,8 @@ class RevocationConsumer:
             except (KafkaError, TimeoutError) as exc:
                 log.warning("revocation_end_offsets_failed", error=repr(exc))
                 return
-            # Only a fresh answer can show a restarted log: compared with an
-            # older one, records that arrived since would look like one.
+            # Only fresh end offsets can show a restarted log, because compared
+            # with older ones, records that arrived since would look like one.
             if await self._restart_if_log_shrank(end_offsets):
                 return
             self._pending_end = (now, end_offsets)
