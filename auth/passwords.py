@@ -34,7 +34,7 @@ class PasswordHasher:
         # Verified against when an email is unknown, so that a login for a
         # missing account costs as much as one with a wrong password.
         self._dummy_hash = self._hash.hash(secrets.token_urlsafe(16))
-        # Each Argon2id call holds ``memory_cost_kib`` of memory; bounding the
+        # Each Argon2id call uses ``memory_cost_kib`` of memory, and bounding the
         # calls in flight bounds the memory a burst of logins can take.
         self._slots = asyncio.Semaphore(max_concurrent)
 

@@ -6,7 +6,7 @@ Starts embedded PostgreSQL, Valkey and Tansu on free loopback ports, then
 auth and R replicas each of orders and payments as separate uvicorn
 processes. Each round logs a user in, checks that every replica accepts the
 access token, logs out, and polls every replica with the old token until it
-answers 401. A round's latency is the time from the logout response to the
+returns 401. A round's latency is the time from the logout response to the
 last replica's first 401. Everything stops at the end.
 """
 

@@ -60,4 +60,4 @@ class RetryLater(DomainError):
 
 
 class DependencyUnavailable(DomainError):
-    """A dependency needed for a safe answer is down."""
+    """A dependency needed for a safe response is down."""

@@ -11,7 +11,7 @@ __all__ = ["Principal"]
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: a user in a session, with a role, proven by one access token."""
+    """The caller: a user in a session, with a role, proven by one access token."""
 
     user_id: str
     session_id: str

@@ -41,7 +41,7 @@ __all__ = ["FEED_POLICY", "ResourceServerPlugin"]
 log = get_logger(__name__)
 
 #: Route ``opt`` key choosing what a route does while the revocation feed is
-#: stale: ``"fail_closed"`` answers 503, ``"fail_open"`` serves and counts it.
+#: stale: ``"fail_closed"`` returns 503, ``"fail_open"`` serves and counts it.
 FEED_POLICY = "revocation_feed_policy"
 
 _STARTUP_RETRY_SECONDS = 1.0
@@ -128,8 +128,8 @@ class ResourceServerPlugin(ServicePlugin):
         without it.
 
         NOTE: each event with an unknown key costs one JWKS fetch, and none
-        succeeds while auth is down, so whoever can write to the topic can
-        slow the feed down. Kafka ACLs that let only auth write the topic
+        succeeds while auth is down, so a client with write access to the
+        topic can slow the feed down. Kafka ACLs that let only auth write the topic
         close this.
         """
         settings = self.resource_settings
@@ -169,7 +169,7 @@ class ResourceServerPlugin(ServicePlugin):
             client_id=f"{settings.service_name}-revocations",
         )
         self.metrics.revocation_feed_lag_seconds.set_function(self._lag_for_metrics)
-        # Start in the background so /healthz answers while the JWKS and the
+        # Start in the background so /healthz responds while the JWKS and the
         # feed load; /readyz stays 503 until both are there.
         self._startup = asyncio.create_task(self._start_feed(), name="revocation-feed-startup")
 

@@ -11,7 +11,7 @@ __all__ = ["DenyEntry", "RevocationKind"]
 
 
 class RevocationKind(enum.StrEnum):
-    """What a revocation covers, named after the claim it matches."""
+    """Scope of a revocation, named after the claim it matches."""
 
     TOKEN = "jti"
     """One access token."""
@@ -41,7 +41,7 @@ class DenyEntry:
     expires_at: float
 
     def covers(self, claims: AccessClaims) -> bool:
-        """Whether this entry revokes a token with ``claims``.
+        """Check whether this entry revokes a token with ``claims``.
 
         Token, session and key entries cover every token they name, because the
         auth service issues no new token for a revoked session or key. A user

@@ -36,7 +36,7 @@ class DenylistMirror:
             self.add(entry)
 
     def match(self, claims: AccessClaims) -> DenyEntry | None:
-        """Return the entry that revokes ``claims``, or ``None`` if the token stands."""
+        """Return the entry that revokes ``claims``, or ``None`` if the token is still valid."""
         entries = self._entries
         for kind, value in (
             (RevocationKind.TOKEN, claims.jti),

@@ -88,7 +88,7 @@ class EventConsumer:
 
     async def _run(self) -> None:
         # The loop must outlive any single failure: a dead consumer would leave
-        # the service answering while it no longer applies events.
+        # the service serving requests while it no longer applies events.
         while True:
             try:
                 await self._consume()

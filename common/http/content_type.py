@@ -13,7 +13,7 @@ _UNSUPPORTED = 415
 
 
 class JsonBodyMiddleware:
-    """Answer 415 to a POST, PUT or PATCH whose body is not ``application/json``.
+    """Return 415 for a POST, PUT or PATCH whose body is not ``application/json``.
 
     Every Revocast endpoint reads JSON. Requiring the JSON media type also
     blocks cross-site form posts (``text/plain`` needs no CORS preflight),

@@ -30,7 +30,7 @@ class Credentials:
 
 
 class CsrfRejected(Exception):
-    """A cookie-authenticated unsafe request failed the CSRF check; the message says why."""
+    """A cookie-authenticated unsafe request failed the CSRF check; the message gives the reason."""
 
 
 def read_credentials(connection: ASGIConnection[Any, Any, Any, Any]) -> Credentials | None:

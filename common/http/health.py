@@ -26,13 +26,13 @@ _CHECK_TIMEOUT_SECONDS = 2.0
 
 @get("/healthz", opt={EXCLUDE_FROM_AUTH: True}, include_in_schema=False, sync_to_thread=False)
 def healthz() -> dict[str, str]:
-    """Answer while the process serves requests at all."""
+    """Return 200 while the process serves requests at all."""
     return {"status": "ok"}
 
 
 @get("/readyz", opt={EXCLUDE_FROM_AUTH: True}, include_in_schema=False)
 async def readyz(state: State) -> Response[dict[str, Any]]:
-    """Answer 200 once every readiness check passes, 503 with the failures otherwise."""
+    """Return 200 once every readiness check passes, 503 with the failures otherwise."""
     checks: dict[str, ReadinessCheck] = state["readiness_checks"]
     failures: dict[str, str] = {}
     for name, check in checks.items():

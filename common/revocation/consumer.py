@@ -58,7 +58,7 @@ class RevocationConsumer:
             :class:`InvalidRevocationEvent` for a record that is not one.
         metrics: counters and gauges of this service.
         fetch_max_wait_ms: maximum time a fetch waits for data. Brokers that
-            answer a waiting fetch only at this deadline (Tansu) need a low
+            return a waiting fetch only at this deadline (Tansu) need a low
             value for low revocation latency.
     """
 
@@ -295,7 +295,7 @@ class RevocationConsumer:
         log began again at offset 0: from the old position the consumer would
         silently read nothing. A partition is read again once per distinct
         end offset, because Tansu 0.6 was seen reporting an end below the
-        records it had just served; replaying on every check would then never
+        records it had just served. Replaying on every check would then never
         finish.
 
         NOTE: a log that restarted and has grown past our position by the

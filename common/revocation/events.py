@@ -46,7 +46,7 @@ _MAX_ENTRY_SECONDS = 86_400 + 120
 
 
 class RevocationReason(enum.StrEnum):
-    """Why a revocation happened; selects the event type."""
+    """Reason for a revocation, which selects the event type."""
 
     LOGOUT = "logout"
     LOGOUT_ALL = "logout_all"

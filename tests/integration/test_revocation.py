@@ -168,7 +168,7 @@ async def test_replica_started_after_logout_rejects_token(
     url = f"{stack.orders_url}/orders"
     assert await eventually(lambda: _status(browser.client, url, token), lambda s: s == 401) == 401
 
-    # Ready only after loading the denylist and catching up, so its first answer counts.
+    # Ready only after loading the denylist and catching up, so its first response counts.
     late = await _start_orders_replica(stack, servers, "orders-late")
     try:
         assert await _status(browser.client, f"{late.url}/orders", token) == 401
